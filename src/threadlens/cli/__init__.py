@@ -1,0 +1,23 @@
+"""The ``threadlens`` command line: a thin layer over the library, one module per command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ._app import app
+from . import analyze as _analyze  # noqa: F401  (registers the command)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``threadlens`` console script."""
+    try:
+        app()
+    except Exception as exc:  # a bug, not bad input: say so in one line, traceback on request
+        if os.environ.get("THREADLENS_DEBUG"):
+            raise
+        print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with THREADLENS_DEBUG=1 and report "
+              "the traceback", file=sys.stderr)
+        sys.exit(1)

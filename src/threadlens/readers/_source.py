@@ -1,0 +1,123 @@
+"""Turning what the user passed (a path, ``-`` for stdin, raw text, bytes) into decoded text.
+
+Decoding never fails on odd bytes: invalid UTF-8 is replaced and counted, a file with no valid UTF-8 at
+all is read as Windows-1252, byte-order marks select UTF-16/32. What can't be a thread (a missing path,
+a directory, a binary file) raises :class:`~threadlens.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Union
+
+from ..errors import InputError
+from ..thread import Notice
+
+__all__ = ["Source", "SourceLike", "load_source", "decode_bytes", "looks_like_path"]
+
+SourceLike = Union[str, "os.PathLike[str]", bytes, IO[str], IO[bytes]]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_BINARY_PROBE = 65536
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+@dataclass(slots=True)
+class Source:
+    """Decoded input: ``name`` is what messages call it (a path, ``<stdin>``, ``<text>``)."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower() if self.path is not None else ""
+
+
+def looks_like_path(value: str) -> bool:
+    """Whether a string passed as a source names a file rather than holding a thread's text.
+
+    A string with a line break is text; an existing path is a path; a single short word with a
+    path separator or a file extension (``thread.txt``) is taken as a path that doesn't exist yet.
+    """
+    if "\n" in value or "\r" in value or not value.strip():
+        return False
+    if value == "-":
+        return True
+    if len(value) < 4096 and os.path.exists(value):
+        return True
+    if " " in value.strip() or len(value) > 1024:
+        return False
+    return "/" in value or os.sep in value or bool(re.search(r"\.[A-Za-z0-9]{1,8}$", value))
+
+
+def load_source(source: SourceLike, *, name: str | None = None) -> Source:
+    """Read and decode a source. A ``str`` is a path when :func:`looks_like_path`, else the text itself."""
+    if isinstance(source, bytes):
+        text, notices = decode_bytes(source, name=name or "<bytes>")
+        return Source(name=name or "<bytes>", text=text, notices=notices)
+    if isinstance(source, (io.TextIOBase,)) or (hasattr(source, "read") and not isinstance(source, (str, os.PathLike))):
+        data = source.read()  # type: ignore[union-attr]
+        label = name or getattr(source, "name", None) or "<stream>"
+        if isinstance(data, bytes):
+            text, notices = decode_bytes(data, name=str(label))
+            return Source(name=str(label), text=text, notices=notices)
+        return Source(name=str(label), text=data)
+    if isinstance(source, str) and not looks_like_path(source):
+        return Source(name=name or "<text>", text=source)
+    path_text = os.fspath(source)
+    if path_text == "-":
+        data = sys.stdin.buffer.read()
+        text, notices = decode_bytes(data, name="<stdin>")
+        return Source(name=name or "<stdin>", text=text, notices=notices)
+    path = Path(path_text)
+    label = name or path_text
+    if not path.exists():
+        raise InputError("no such file; check the path", source=label)
+    if path.is_dir():
+        raise InputError("is a directory; pass a thread file (or a directory of files to `threadlens label`)",
+                         source=label)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"can't be read ({exc.strerror or exc}); check its permissions", source=label) from None
+    text, notices = decode_bytes(data, name=label)
+    return Source(name=label, text=text, path=path, notices=notices)
+
+
+def decode_bytes(data: bytes, *, name: str) -> tuple[str, list[Notice]]:
+    """Decode file bytes: BOMs honoured, invalid UTF-8 replaced and counted, binary refused."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), []
+    if b"\x00" in data[:_BINARY_PROBE]:
+        raise InputError("looks like a binary file (it holds NUL bytes), not a thread; pass a text, JSONL, "
+                         "HTML or mail file", source=name)
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = len(_ESCAPED.findall(text))
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if invalid == non_ascii:
+        # Not one valid multi-byte sequence: a legacy 8-bit file, most likely Windows-1252.
+        decoded = data.decode("cp1252", errors="replace")
+        return decoded, [Notice("decoded_cp1252", f"{name}: not UTF-8; read as Windows-1252", 1)]
+    return _ESCAPED.sub("\ufffd", text), [
+        Notice("replaced_bytes", f"{name}: replaced {invalid} invalid UTF-8 byte(s) with U+FFFD", invalid)]
