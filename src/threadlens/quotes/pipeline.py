@@ -3,7 +3,9 @@
 ``threadlens_quotes`` is a registered factory. It reads the posts laid out in ``doc._.tl_posts`` (in the
 order they were written), splits each with :func:`~threadlens.quotes.splitter.split_post` using the
 sentencizer's boundaries, and writes every segment to ``doc.spans["threadlens"]`` (``label_`` =
-segment kind) with ``Span._.tl_post``, ``tl_source``, ``tl_marker``, ``tl_similarity``, ``tl_cite``.
+segment kind) with ``Span._.tl_post``, ``tl_source``, ``tl_marker``, ``tl_similarity``, ``tl_cite`` and
+``tl_offsets``: the exact ``(start, end)`` characters in the post's own text (the Span itself covers
+the tokens around them).
 A plain ``nlp(text)`` is treated as a one-post thread.
 
 One thread is one Doc, so ``nlp.pipe(docs, n_process=2)`` parallelises over threads and every
@@ -13,6 +15,7 @@ the byte serialisation between processes.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
@@ -32,9 +35,10 @@ __all__ = ["SPANS_KEY", "pipeline", "thread_doc", "thread_docs", "splits_from_do
 
 SPANS_KEY = "threadlens"
 _SEPARATOR = "\n\n"
+_LONG_PUNCTUATION_RUN = re.compile(r"[^\s]*?[^\w\s]{64}")
 DEFAULT_MAX_POST_CHARS = 200_000
 
-for _name in ("tl_post", "tl_source", "tl_marker", "tl_similarity", "tl_cite", "tl_source_start", "tl_source_end"):
+for _name in ("tl_post", "tl_offsets", "tl_source", "tl_marker", "tl_similarity", "tl_cite", "tl_source_start", "tl_source_end"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 if not Doc.has_extension("tl_posts"):
@@ -87,11 +91,9 @@ class QuoteSplitter:
             if post.get("author"):
                 by_author.setdefault(post["author"], []).append(post["id"])
             for segment in split.segments:
-                span = doc.char_span(start + segment.start, start + segment.end, label=segment.kind,
-                                     alignment_mode="expand")
-                if span is None:
-                    continue
+                span = _token_span(doc, start + segment.start, start + segment.end, start, end, segment.kind)
                 span._.tl_post = post["id"]
+                span._.tl_offsets = (segment.start, segment.end)
                 span._.tl_source = segment.source
                 span._.tl_marker = segment.marker
                 span._.tl_similarity = segment.similarity
@@ -115,6 +117,9 @@ def pipeline(*, config: SplitConfig | None = None) -> Language:
     nlp = spacy.blank("en")
     prefixes = [*nlp.Defaults.prefixes, "&gt;", ">"]
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    # spaCy strips affixes one at a time, copying the rest each time: quadratic on a run of thousands of
+    # '>' or '"'. A chunk holding such a run is kept as one token instead.
+    nlp.tokenizer.token_match = _LONG_PUNCTUATION_RUN.match
     nlp.add_pipe("sentencizer")
     settings = asdict(config) if config is not None else {}
     settings.pop("inline_pair_min_letters", None)
@@ -171,17 +176,35 @@ def splits_from_doc(doc: Doc, thread: Thread | None = None) -> dict[str, PostSpl
         post = by_id.get(span._.tl_post)
         if post is None:
             continue
+        start, end = span._.tl_offsets or (span.start_char - post["start"], span.end_char - post["start"])
         out[post["id"]].segments.append(Segment(
-            kind=span.label_, start=span.start_char - post["start"], end=span.end_char - post["start"],
+            kind=span.label_, start=start, end=end,
             source=span._.tl_source, marker=span._.tl_marker, cite=span._.tl_cite,
             similarity=span._.tl_similarity, source_start=span._.tl_source_start, source_end=span._.tl_source_end))
     for post in posts:
         if post.get("truncated") and thread is not None and post["id"] in thread:
             full = thread[post["id"]].text
             kept = post["end"] - post["start"]
-            tail = reply_segments(full, [Segment("quote", 0, kept)])
-            out[post["id"]].segments.extend(tail)
+            segments = out[post["id"]].segments
+            for piece in reply_segments(full, [Segment("quote", 0, kept)]):
+                if segments and segments[-1].kind == "reply" and segments[-1].end >= kept - 1:
+                    segments[-1] = Segment("reply", segments[-1].start, piece.end)
+                else:
+                    segments.append(piece)
     return out
+
+
+def _token_span(doc: Doc, start: int, end: int, post_start: int, post_end: int, label: str) -> Span:
+    """The tokens covering ``[start, end)``, kept inside the post (whitespace tokens may straddle posts)."""
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is not None and span.start_char >= post_start and span.end_char <= post_end:
+        return span
+    span = doc.char_span(start, end, label=label, alignment_mode="contract")
+    if span is not None and len(span):
+        return span
+    first = doc.char_span(start, end, alignment_mode="expand")
+    token = first[0].i if first is not None and len(first) else 0
+    return Span(doc, token, token + 1, label=label)
 
 
 def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:

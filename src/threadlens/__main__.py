@@ -1,0 +1,5 @@
+"""``python -m threadlens`` runs the command line."""
+
+from .cli import main
+
+main()
