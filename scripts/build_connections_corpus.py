@@ -1,0 +1,127 @@
+"""Build corpora/connections/{train,dev,test}.jsonl from the written parts (and real HN off-topic comments).
+
+The split is by conversation (a thread never straddles two splits), balanced on labels and decided from
+the labels and a hash of the conversation ids alone — fixed before any model was trained, never tuned. Run from the repository root:
+
+    python scripts/build_connections_corpus.py [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpora" / "connections"
+LABELS = ("worth_connecting", "skill_matters", "neutral")
+FIELDS = ("id", "conversation_id", "reply_to", "speaker", "timestamp", "text", "label", "relation", "forms", "origin")
+# Real HN comments are only used as `neutral` when nothing in them touches the question.
+_ON_TOPIC = re.compile(r"career|hire|hiring|job|network|skill|promot|boss|manager|interview|resume|talent|competen|"
+                       r"merit|friend|connect|likab|social|people|colleague|cowork|salary|team|work", re.I)
+HN_NEUTRAL = 120
+
+
+SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
+
+
+def assign_splits(rows: list[dict]) -> dict[str, str]:
+    """Conversation id -> split: whole conversations, label shares close to the corpus's in every split.
+
+    Conversations are taken largest first (ties in the order of a hash of their id) and each goes to the
+    split with the most room left for its labels. Nothing but the labels and ids is looked at.
+    """
+    by_conversation: dict[str, Counter] = {}
+    for row in rows:
+        by_conversation.setdefault(row["conversation_id"], Counter())[row["label"]] += 1
+    totals = Counter(row["label"] for row in rows)
+    room = {split: {label: share * totals[label] for label in LABELS} for split, share in SHARES.items()}
+    order = sorted(by_conversation, key=lambda c: (-sum(by_conversation[c].values()),
+                                                    hashlib.sha256(c.encode()).hexdigest()))
+    assignment: dict[str, str] = {}
+    for conversation in order:
+        counts = by_conversation[conversation]
+        best = max(SHARES, key=lambda split: sum(min(n, room[split][label]) for label, n in counts.items())
+                   - 0.001 * list(SHARES).index(split))
+        assignment[conversation] = best
+        for label, n in counts.items():
+            room[best][label] -= n
+    return assignment
+
+
+def written_parts() -> list[dict]:
+    rows = []
+    for path in sorted((CORPUS / "parts").glob("part-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            record["origin"] = f"written:{path.stem}"
+            rows.append(record)
+    return rows
+
+
+def hn_neutral(shared: Path) -> list[dict]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from threadlens.readers._html import html_to_text
+
+    path = shared / "data" / "hn" / "hn-comments-1000-sample.jsonl"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        raw = item.get("text") or ""
+        if "&gt;" in raw:
+            continue
+        text = html_to_text(raw).text
+        if _ON_TOPIC.search(text) or not 8 <= len(text.split()) <= 150:
+            continue
+        rows.append({"id": f"hn-{item['id']}", "conversation_id": f"hn-{item['id']}", "reply_to": None,
+                     "speaker": item.get("by"), "timestamp": int(item["time"]), "text": text, "label": "neutral",
+                     "relation": None, "forms": ["off-topic", "real"],
+                     "origin": "hn-comments-1000-sample (Apache-2.0, typesense/showcase-hn-comments-semantic-search)"})
+    rows.sort(key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())
+    return rows[:HN_NEUTRAL]
+
+
+def validate(rows: list[dict]) -> None:
+    ids = Counter(r["id"] for r in rows)
+    repeated = [i for i, n in ids.items() if n > 1]
+    if repeated:
+        raise SystemExit(f"repeated ids: {repeated[:5]}")
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        if r["label"] not in LABELS:
+            raise SystemExit(f"{r['id']}: label {r['label']!r}")
+        parent = by_id.get(r["reply_to"]) if r["reply_to"] else None
+        if r["reply_to"] and (parent is None or parent["conversation_id"] != r["conversation_id"]):
+            raise SystemExit(f"{r['id']}: reply_to {r['reply_to']!r} not in its conversation")
+        if (r["reply_to"] is None) != (r["relation"] is None):
+            raise SystemExit(f"{r['id']}: relation must be set exactly for replies")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    args = parser.parse_args()
+    rows = written_parts()
+    if args.shared.is_dir():
+        rows += hn_neutral(args.shared)
+    else:
+        print(f"note: {args.shared} absent; building without the real HN neutral comments", file=sys.stderr)
+    validate(rows)
+    splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
+    assignment = assign_splits(rows)
+    for row in rows:
+        splits[assignment[row["conversation_id"]]].append({k: row.get(k) for k in FIELDS})
+    for name, part in splits.items():
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in part)
+        (CORPUS / f"{name}.jsonl").write_text(text, encoding="utf-8")
+        counts = Counter(r["label"] for r in part)
+        print(f"{name:5} {len(part):4} posts  " + "  ".join(f"{label} {counts[label]}" for label in LABELS))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""What a stance head sees: sentence embeddings of the text (and of its target), or lexical TF-IDF."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from .lexical import LexicalFeatures
+from .persistence import pack_arrays, pack_json, unpack_arrays, unpack_json
+
+__all__ = ["TextFeatures", "EmbeddingFeatures", "LexicalTextFeatures", "text_features", "get_encoder"]
+
+_ENCODERS: dict[tuple[str, str], Any] = {}
+
+
+def get_encoder(name: str, backend: str = "auto") -> Any:
+    """A loaded sentence encoder, shared by every model in the process."""
+    key = (name, backend)
+    if key not in _ENCODERS:
+        from ..embeddings import load_encoder
+
+        _ENCODERS[key] = load_encoder(name, backend=backend)
+    return _ENCODERS[key]
+
+
+class TextFeatures:
+    """Base of the two feature kinds: ``transform`` texts (and optional targets) into a matrix."""
+
+    kind = ""
+
+    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> Any:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def files(self) -> dict[str, bytes]:
+        return {}
+
+    @staticmethod
+    def from_files(description: dict[str, Any], files: dict[str, bytes], *, source: str,
+                   backend: str = "auto") -> TextFeatures:
+        kind = description.get("kind")
+        if kind == "embedding":
+            return EmbeddingFeatures.from_description(description, backend=backend, source=source)
+        if kind == "lexical":
+            vocabulary = unpack_json(files["lexical.json"], source=source)
+            arrays = unpack_arrays(files["lexical.safetensors"], source=source)
+            return LexicalTextFeatures(LexicalFeatures(vocabulary["terms"], arrays["idf"],
+                                                       ngram_max=int(vocabulary.get("ngram_max", 2))))
+        raise ModelError(f"{source}: unknown feature kind {kind!r}; this model needs a newer threadlens")
+
+
+class EmbeddingFeatures(TextFeatures):
+    """Sentence embeddings; with targets, ``[text, target, text * target]``. Repeated texts are encoded once."""
+
+    kind = "embedding"
+
+    def __init__(self, encoder_name: str, *, backend: str = "auto", cache_size: int = 100_000) -> None:
+        self.encoder_name = encoder_name
+        self.backend = backend
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    @property
+    def encoder(self) -> Any:
+        return get_encoder(self.encoder_name, self.backend)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of ``texts`` (float32, one row each), from the cache where seen before."""
+        keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
+        missing: dict[bytes, str] = {}
+        for key, text in zip(keys, texts):
+            if key not in self._cache and key not in missing:
+                missing[key] = text
+        if missing:
+            vectors = self.encoder.encode(list(missing.values()))
+            for key, vector in zip(missing, vectors):
+                self._cache[key] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        dim = self.encoder.dim
+        out = np.empty((len(texts), dim), dtype=np.float32)
+        for row, key in enumerate(keys):
+            out[row] = self._cache[key]
+        return out
+
+    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> np.ndarray:
+        vectors = self.embed(texts)
+        if targets is None:
+            return vectors
+        target_vectors = self.embed(targets)
+        return np.hstack([vectors, target_vectors, vectors * target_vectors])
+
+    def describe(self) -> dict[str, Any]:
+        encoder = self.encoder
+        return {"kind": "embedding", "encoder": self.encoder_name, "dim": int(encoder.dim),
+                "weights_sha256": getattr(encoder, "weights_sha256", None)}
+
+    @classmethod
+    def from_description(cls, description: dict[str, Any], *, backend: str, source: str) -> EmbeddingFeatures:
+        features = cls(str(description["encoder"]), backend=backend)
+        expected = description.get("weights_sha256")
+        if expected:
+            actual = getattr(features.encoder, "weights_sha256", None)
+            if actual is not None and actual != expected:
+                raise ModelError(f"{source}: trained with encoder weights {expected[:12]}…, but "
+                                 f"{description['encoder']!r} here has {actual[:12]}…; install the matching encoder "
+                                 "or retrain the model")
+        return features
+
+
+class LexicalTextFeatures(TextFeatures):
+    kind = "lexical"
+
+    def __init__(self, features: LexicalFeatures) -> None:
+        self.features = features
+
+    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> Any:
+        return self.features.transform(texts)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "lexical", "terms": self.features.dim, "ngram_max": self.features.ngram_max}
+
+    def files(self) -> dict[str, bytes]:
+        return {"lexical.json": pack_json({"terms": self.features.vocabulary, "ngram_max": self.features.ngram_max}),
+                "lexical.safetensors": pack_arrays({"idf": self.features.idf})}
+
+
+def text_features(kind: str, texts: Sequence[str], *, encoder: str, backend: str, min_df: int,
+                  max_features: int, ngram_max: int, paired: bool) -> TextFeatures:
+    """Feature extraction fitted to ``texts`` (only the lexical kind learns anything from them)."""
+    if kind == "embedding":
+        return EmbeddingFeatures(encoder, backend=backend)
+    return LexicalTextFeatures(LexicalFeatures.fit(texts, ngram_max=ngram_max, min_df=min_df,
+                                                   max_features=max_features))

@@ -1,0 +1,151 @@
+"""Thread-aware stance labelling: classify each post's own words, and lean on context when they say little.
+
+For every post of an analysed thread:
+
+1. its own words (reply segments — never what it quotes) get stance probabilities ``p_own``;
+2. its *target* is the post it quotes (first attributed quote), else the post it answers; the reply
+   relation to the target (agree / disagree / neutral) is predicted from both texts;
+3. context: agreeing inherits the target's stance, disagreeing flips it (the scheme's ``opposites``):
+   ``p_ctx = P(agree)·p_target + P(disagree)·flip(p_target) + P(neutral)·p_own``;
+4. ``p = w·p_own + (1 - w)·p_ctx`` with ``w = min(1, own words / context_words)``: "I'd disagree with
+   this." (5 words) is mostly context, a paragraph is its own evidence.
+
+A post with no words of its own (it only quotes) gets the scheme's neutral label with uniform scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..analysis import PostAnalysis, RelationResult, StanceResult, ThreadAnalysis
+from .classifier import StanceClassifier
+
+__all__ = ["StanceLabeler", "default_labeler", "post_target"]
+
+_LABELERS: dict[tuple[str, str | None], StanceLabeler] = {}
+
+
+def post_target(post: PostAnalysis, ids: set[str] | dict[str, Any]) -> str | None:
+    """The post this one argues with: the source of its first attributed quote, else its parent."""
+    for segment in post.quotes:
+        if segment.source is not None and segment.source in ids and segment.source != post.id:
+            return segment.source
+    parent = post.post.reply_to
+    return parent if parent in ids and parent != post.id else None
+
+
+class StanceLabeler:
+    """Adds stance and relation labels to analysed threads using a :class:`StanceClassifier`."""
+
+    def __init__(self, model: StanceClassifier, *, context_words: float = 12.0) -> None:
+        self.model = model
+        self.context_words = context_words
+        scheme = model.scheme_
+        self.labels = [label for label in scheme.label_names if label in set(map(str, model.classes_))]
+        self._columns = [list(map(str, model.classes_)).index(label) for label in self.labels]
+        self._flip = [self.labels.index(scheme.opposite(label)) if scheme.opposite(label) in self.labels else i
+                      for i, label in enumerate(self.labels)]
+        self._neutral = scheme.neutral if scheme.neutral in self.labels else None
+
+    @property
+    def model_name(self) -> str:
+        path = getattr(self.model, "path_", None)
+        return Path(path).name if path is not None else "unsaved"
+
+    @property
+    def model_version(self) -> str:
+        """A short hash of the model's manifest (changes whenever the model does)."""
+        path = getattr(self.model, "path_", None)
+        if path is None or not (Path(path) / "manifest.json").is_file():
+            return "unsaved"
+        return hashlib.sha256((Path(path) / "manifest.json").read_bytes()).hexdigest()[:12]
+
+    def label(self, analysis: ThreadAnalysis) -> ThreadAnalysis:
+        return self.label_many([analysis])[0]
+
+    def label_many(self, analyses: Sequence[ThreadAnalysis]) -> list[ThreadAnalysis]:
+        """Label several threads with one batched pass of the model."""
+        own = {(i, p.id): p.reply_text.strip() for i, a in enumerate(analyses) for p in a.posts}
+        texts = sorted({t for t in own.values() if t})
+        proba = dict(zip(texts, self._proba(texts)))
+        pairs: dict[tuple[int, str], tuple[str, str]] = {}
+        for i, analysis in enumerate(analyses):
+            by_id = {p.id: p for p in analysis.posts}
+            for post in analysis.posts:
+                target = post_target(post, by_id)
+                if target is not None and own[(i, post.id)]:
+                    pairs[(i, post.id)] = (own[(i, post.id)], own[(i, target)] or by_id[target].post.text)
+        relation_proba = self._relation_proba(list(pairs.values()))
+        relations = dict(zip(pairs, relation_proba)) if relation_proba is not None else {}
+        return [self._label_thread(i, analysis, own, proba, relations) for i, analysis in enumerate(analyses)]
+
+    def _label_thread(self, index: int, analysis: ThreadAnalysis, own: dict[tuple[int, str], str],
+                      proba: dict[str, np.ndarray], relations: dict[tuple[int, str], np.ndarray]) -> ThreadAnalysis:
+        by_id = {p.id: p for p in analysis.posts}
+        final: dict[str, np.ndarray] = {}
+        results: dict[str, tuple[StanceResult, RelationResult | None]] = {}
+        relation_classes = self.model.relation_.classes if self.model.relation_ is not None else []
+        for post in _written_order(analysis):
+            text = own[(index, post.id)]
+            target = post_target(post, by_id)
+            relation = relations.get((index, post.id))
+            if not text:
+                p = np.full(len(self.labels), 1.0 / len(self.labels), dtype=np.float32)
+                label = self._neutral or self.labels[int(np.argmax(p))]
+                results[post.id] = (self._stance(p, label), None)
+                final[post.id] = p
+                continue
+            p = proba[text]
+            if target is not None and relation is not None and target in final:
+                weights = dict(zip(relation_classes, relation))
+                p_target = final[target]
+                context = (weights.get("agree", 0.0) * p_target + weights.get("disagree", 0.0) * p_target[self._flip]
+                           + weights.get("neutral", 0.0) * p)
+                w = min(1.0, len(text.split()) / self.context_words)
+                p = (w * p + (1 - w) * context).astype(np.float32)
+                p = p / p.sum()
+            final[post.id] = p
+            relation_result = None
+            if target is not None and relation is not None:
+                best = int(np.argmax(relation))
+                relation_result = RelationResult(to=target, label=relation_classes[best], score=float(relation[best]))
+            results[post.id] = (self._stance(p), relation_result)
+        posts = [replace(post, stance=results[post.id][0], relation=results[post.id][1]) for post in analysis.posts]
+        return ThreadAnalysis(thread=analysis.thread, posts=posts)
+
+    def _stance(self, p: np.ndarray, label: str | None = None) -> StanceResult:
+        best = int(np.argmax(p))
+        chosen = label or self.labels[best]
+        return StanceResult(label=chosen, score=float(p[self.labels.index(chosen)]),
+                            scores={l: float(v) for l, v in zip(self.labels, p)})
+
+    def _proba(self, texts: list[str]) -> list[np.ndarray]:
+        if not texts:
+            return []
+        return list(self.model.predict_proba(texts)[:, self._columns])
+
+    def _relation_proba(self, pairs: list[tuple[str, str]]) -> np.ndarray | None:
+        if self.model.relation_ is None or not pairs:
+            return None
+        replies, targets = zip(*pairs)
+        return self.model.predict_relation_proba(list(replies), list(targets))
+
+
+def _written_order(analysis: ThreadAnalysis) -> list[PostAnalysis]:
+    by_id = {p.id: p for p in analysis.posts}
+    return [by_id[p.id] for p in analysis.thread.chronological() if p.id in by_id]
+
+
+def default_labeler(model: str | os.PathLike[str] | None = None, *, backend: str | None = None) -> StanceLabeler:
+    """The labeler of a model by name or path (None: the shipped ``connections``), loaded once per process."""
+    key = (os.fspath(model) if model is not None else "", backend)
+    if key not in _LABELERS:
+        _LABELERS[key] = StanceLabeler(StanceClassifier.load(model, backend=backend))
+    return _LABELERS[key]

@@ -1,0 +1,95 @@
+"""How a reply relates to the post it quotes or answers: ``agree``, ``disagree`` or ``neutral``.
+
+Features of a (reply, target) pair: both texts' stance probabilities and their products (a reply leaning
+the other way than its target disagrees), cue words of agreement and disagreement at the start of the
+reply, and — for embedding models — how the two embeddings relate (``u * v``, ``|u - v|``). A small
+logistic head on top, trained on the labelled replies of the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .head import LinearHead, fit_head
+from .persistence import pack_arrays, pack_json, unpack_arrays, unpack_json
+
+if TYPE_CHECKING:
+    from .classifier import StanceClassifier
+
+__all__ = ["RelationModel", "RELATIONS", "cue_features"]
+
+RELATIONS = ("agree", "disagree", "neutral")
+
+_AGREE = re.compile(
+    r"\b(?:exactly|agreed?|this(?=[.!]|$)|so true|spot on|well said|100%|\+1|same here|same\b|yes\b|yep|yup|"
+    r"correct|right\b|true\b|absolutely|thank you for saying|couldn't agree|can confirm|nailed it|this is it)",
+    re.I)
+_DISAGREE = re.compile(
+    r"\b(?:disagree|no\b|nope|not really|not true|wrong|nonsense|bullshit|bs\b|i doubt|doubt it|hardly|"
+    r"that's not|thats not|not at all|not in my|not my experience|except|actually|counterpoint|hard disagree|"
+    r"strongly disagree|i don't buy|i dont buy|myth|cope|lol no|sure,|yeah right|/s)",
+    re.I)
+_OPENING_CHARS = 160
+
+
+def cue_features(texts: Sequence[str]) -> np.ndarray:
+    """Per text: agreement cues and disagreement cues in its opening, in all of it, and a question mark."""
+    rows = []
+    for text in texts:
+        opening = text[:_OPENING_CHARS]
+        rows.append([len(_AGREE.findall(opening)), len(_DISAGREE.findall(opening)),
+                     min(3, len(_AGREE.findall(text[:4000]))), min(3, len(_DISAGREE.findall(text[:4000]))),
+                     float("?" in opening), float(len(text.split()) < 8)])
+    return np.log1p(np.asarray(rows, dtype=np.float32))
+
+
+@dataclass(slots=True)
+class RelationModel:
+    head: LinearHead
+    with_embeddings: bool
+
+    @property
+    def classes(self) -> list[str]:
+        return self.head.classes
+
+    @staticmethod
+    def features(model: StanceClassifier, replies: Sequence[str], targets: Sequence[str],
+                 with_embeddings: bool) -> np.ndarray:
+        reply_proba = model.predict_proba(list(replies))
+        target_proba = model.predict_proba(list(targets))
+        pairs = (reply_proba[:, :, None] * target_proba[:, None, :]).reshape(len(replies), -1)
+        parts = [reply_proba, target_proba, pairs, cue_features(replies)]
+        if with_embeddings:
+            embed = model.text_features_.embed  # type: ignore[attr-defined]
+            u, v = embed(list(replies)), embed(list(targets))
+            parts += [u * v, np.abs(u - v)]
+        return np.hstack(parts).astype(np.float32)
+
+    @classmethod
+    def fit(cls, model: StanceClassifier, replies: list[str], targets: list[str], labels: list[str]) -> RelationModel:
+        with_embeddings = model.text_features_.kind == "embedding"
+        matrix = cls.features(model, replies, targets, with_embeddings)
+        return cls(head=fit_head(matrix, labels, C=0.5, class_weight="balanced"), with_embeddings=with_embeddings)
+
+    def predict_proba(self, model: StanceClassifier, replies: list[str], targets: list[str]) -> np.ndarray:
+        if not replies:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        return self.head.predict_proba(self.features(model, replies, targets, self.with_embeddings))
+
+    def files(self) -> dict[str, bytes]:
+        return {"relation.json": pack_json({"classes": self.classes, "with_embeddings": self.with_embeddings}),
+                "relation.safetensors": pack_arrays(self.head.arrays())}
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes], *, source: str) -> RelationModel | None:
+        if "relation.json" not in files:
+            return None
+        config = unpack_json(files["relation.json"], source=source)
+        head = LinearHead.from_arrays(unpack_arrays(files["relation.safetensors"], source=source),
+                                      classes=config["classes"])
+        return cls(head=head, with_embeddings=bool(config["with_embeddings"]))
