@@ -266,7 +266,8 @@ def _sniff_reddit(source: Source) -> float:
         return 0.0
     if record.get("kind") in ("submission", "comment") and ("body" in record or "selftext" in record):
         return 0.92
-    if any(_is_fullname(record.get(k)) for k in ("parent_id", "link_id", "name")):
+    has_text = any(k in record for k in ("body", "selftext", "title"))
+    if has_text and any(_is_fullname(record.get(k)) for k in ("parent_id", "link_id", "name")):
         return 0.9
     if "subreddit" in record and ("body" in record or "selftext" in record):
         return 0.88
