@@ -63,8 +63,9 @@ def test_reddit_listing_builds_the_tree(pair: list) -> None:
 def test_reddit_more_stubs_are_counted_in_a_notice(pair: list) -> None:
     [thread] = threads_from_json(pair, source="t.json")
     [notice] = [n for n in thread.notices if n.kind == "more_comments"]
-    assert notice.count == 5
-    assert "5 comment(s) not included" in notice.message and "2 'load more' stub(s)" in notice.message
+    assert notice.count == 6
+    assert "5 comment(s) behind 1 'load more' stub(s)" in notice.message
+    assert "1 'continue this thread' link(s)" in notice.message
 
 
 def test_reddit_quotes_become_markup_with_depth(pair: list) -> None:

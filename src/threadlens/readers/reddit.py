@@ -61,6 +61,7 @@ class _Collected:
     records: list[_Record] = field(default_factory=list)
     more_stubs: int = 0
     more_comments: int = 0
+    deep_stubs: int = 0  # "continue this thread" links: how many comments they hide is not said
     skipped: int = 0
 
 
@@ -134,8 +135,7 @@ def _walk_listing(data: Any, collected: _Collected) -> None:
         if kind == "Listing" and isinstance(body, Mapping):
             stack.extend(reversed(body.get("children") or []))
         elif kind == "more" and isinstance(body, Mapping):
-            collected.more_stubs += 1
-            collected.more_comments += _count(body)
+            _add_more(body, collected)
         elif kind in ("t1", "t3") and isinstance(body, Mapping):
             _add_record(body, collected, kind=kind)
             replies = body.get("replies")
@@ -151,8 +151,7 @@ def _add_record(record: Mapping[str, Any], collected: _Collected, *, kind: str |
     if kind in ("t1", "t3", "more") and isinstance(record.get("data"), Mapping):
         record = record["data"]
     if kind == "more":
-        collected.more_stubs += 1
-        collected.more_comments += _count(record)
+        _add_more(record, collected)
         return
     if kind in _SUBMISSION_KINDS or (kind is None and "title" in record and "body" not in record
                                      and "parent_id" not in record):
@@ -168,12 +167,16 @@ def _add_record(record: Mapping[str, Any], collected: _Collected, *, kind: str |
     collected.records.append(_Record(shape, record, line))
 
 
-def _count(more: Mapping[str, Any]) -> int:
+def _add_more(more: Mapping[str, Any], collected: _Collected) -> None:
     count = more.get("count")
-    if isinstance(count, int) and count >= 0:
-        return count
     children = more.get("children")
-    return len(children) if isinstance(children, list) else 0
+    if not isinstance(count, int) or count < 0:
+        count = len(children) if isinstance(children, list) else 0
+    if count == 0 and not children:
+        collected.deep_stubs += 1
+    else:
+        collected.more_stubs += 1
+        collected.more_comments += count
 
 
 def _build(collected: _Collected, *, source: str) -> list[Thread]:
@@ -189,10 +192,15 @@ def _build(collected: _Collected, *, source: str) -> list[Thread]:
             thread_meta[post.id] = {k: record.data[k] for k in _THREAD_FIELDS if record.data.get(k) is not None}
         items.append(LoosePost(post=post, conversation=conversation, line=record.line))
     notices: list[Notice] = []
-    if collected.more_stubs:
-        notices.append(Notice("more_comments", f"{source}: {collected.more_comments} comment(s) not included "
-                              f"(behind {collected.more_stubs} 'load more' stub(s)); fetch them with "
-                              "/api/morechildren for a complete thread", max(1, collected.more_comments)))
+    if collected.more_stubs or collected.deep_stubs:
+        parts = []
+        if collected.more_stubs:
+            parts.append(f"{collected.more_comments} comment(s) behind {collected.more_stubs} 'load more' stub(s)")
+        if collected.deep_stubs:
+            parts.append(f"the replies behind {collected.deep_stubs} 'continue this thread' link(s)")
+        notices.append(Notice("more_comments", f"{source}: not included: {' and '.join(parts)}; fetch them with "
+                              "/api/morechildren (or the linked comment's .json) for a complete thread",
+                              max(1, collected.more_comments + collected.deep_stubs)))
     if collected.skipped:
         notices.append(Notice("skipped_item", f"{source}: skipped {collected.skipped} item(s) that are not Reddit "
                               "submissions or comments", collected.skipped))
