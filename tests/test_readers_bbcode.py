@@ -6,6 +6,8 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from threadlens.analysis import analyze
@@ -139,3 +141,19 @@ def test_cli_analyze_reads_bbcode_jsonl(tmp_path) -> None:  # type: ignore[no-un
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["summary"]["posts"] == 3 and report["summary"]["quotes"] == 4
+
+
+_PIECES = st.sampled_from(["[quote]", "[/quote]", "[quote=ann]", '[quote="b" post_id=2]', "[QUOTE=c;3]", "[b]",
+                           "[/b]", "[code]", "[/code]", "[img]", "[/img]", "[list]", "[*]", "[url=x]", "[/url]",
+                           "[", "]", "text ", "\n", "&amp;", "<br>", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_bbcode_spans_always_lie_inside_the_text(pieces: list[str]) -> None:
+    parsed = bbcode_to_text("".join(pieces))
+    for quote in parsed.quotes:
+        assert 0 <= quote.start < quote.end <= len(parsed.text)
+        assert parsed.text[quote.start:quote.end].strip() == parsed.text[quote.start:quote.end]
+    assert [q.start for q in parsed.quotes] == sorted(q.start for q in parsed.quotes)
+    assert all(a.end <= b.start for a, b in zip(parsed.quotes, parsed.quotes[1:]))

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadlens.errors import InputError
 from threadlens.readers import detect_reader, load_source, read_thread, read_threads
@@ -218,3 +220,47 @@ def test_reddit_gold_agreement_is_at_least_98_percent(shared: Path) -> None:
     assert report.comments == 30 and report.parents_missing == 0
     assert report.agreement >= 0.98
     assert report.unaligned == 0
+
+
+def _as_listing_pair(lines: list[dict]) -> list:
+    """The thread of a PRAW JSONL export re-nested as the .json listing pair Reddit serves."""
+    submission, comments = lines[0], lines[1:]
+    things = {c["id"]: {"kind": "t1", "data": {**c, "replies": ""}} for c in comments}
+    top: list = []
+    for comment in comments:
+        parent = comment["parent_id"]
+        if parent.startswith("t3_"):
+            top.append(things[comment["id"]])
+        else:
+            holder = things[parent[3:]]["data"]
+            if not holder["replies"]:
+                holder["replies"] = {"kind": "Listing", "data": {"children": []}}
+            holder["replies"]["data"]["children"].append(things[comment["id"]])
+    return [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": submission}]}},
+            {"kind": "Listing", "data": {"children": top}}]
+
+
+def test_reddit_listing_and_jsonl_of_the_real_thread_agree(shared: Path) -> None:
+    path = shared / "data/reddit/praw-thread/thread_n49rw.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    [from_listing] = threads_from_json(_as_listing_pair(lines), source="n49rw.json")
+    from_jsonl = read_thread(path)
+    assert len(from_listing) == len(from_jsonl) == 1429
+    for post in from_jsonl:
+        other = from_listing[post.id]
+        assert (other.text, other.reply_to, other.author, other.markup) == (post.text, post.reply_to, post.author,
+                                                                          post.markup)
+
+
+_MD = st.sampled_from(["> ", ">", ">> ", "text", " ", "\n", "\n\n", "    ", "*", "`", "[a](b)", "&gt;", "1. ",
+                       "- ", "<b>", "```", ">!s!<", "|", "#"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MD, max_size=40))
+def test_markdown_quote_spans_always_lie_inside_the_text(pieces: list[str]) -> None:
+    rendered = markdown_to_text("".join(pieces))
+    for quote in rendered.quotes:
+        assert 0 <= quote.start < quote.end <= len(rendered.text)
+        assert quote.marker is not None and set(quote.marker) == {">"}
+    assert all(a.end <= b.start for a, b in zip(rendered.quotes, rendered.quotes[1:]))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lxml import etree
@@ -164,7 +164,8 @@ def _post(data: Mapping[str, Any], *, topic_id: str | None, by_number: dict[str,
                 created=created, meta=meta, markup=markup)
 
 
-def _classify(element: etree._Element, resolve: Any) -> QuoteInfo | bool | None:
+def _classify(element: etree._Element, resolve: Callable[[str | None, str | None], str | None]
+              ) -> QuoteInfo | bool | None:
     tag = element.tag if isinstance(element.tag, str) else ""
     classes = (element.get("class") or "").split()
     if tag == "aside" and "quote" in classes:
