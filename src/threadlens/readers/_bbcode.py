@@ -50,6 +50,7 @@ _INLINE = frozenset(("b", "i", "u", "s", "strike", "del", "ins", "sup", "sub", "
                      "user", "member", "ispoiler", "em", "strong", "mark", "blur", "fade", "move", "marquee",
                      "anchor", "ftp", "bdo", "me", "time", "blink", "small", "big", "thread", "post"))
 _KNOWN = _QUOTE | _VERBATIM | _DROPPED | _LIST | _ITEM | _PARAGRAPH | _LINE | _CELL | _BREAK | _INLINE
+_TAG_NAME = re.compile(r"(/?)([A-Za-z0-9*]*)")
 _UID = re.compile(r":[a-z0-9]{5,10}$")  # phpBB 3.0 stores "[b:2kxb3q2j]"
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _XML_TAG = re.compile(r"<[^<>]*>")  # stops at the next bracket: linear
@@ -257,12 +258,9 @@ def _prepare(source: str) -> str:
 
 def _split_tag(inner: str) -> tuple[bool, str, str]:
     """``(closing, lower-case name, option text)`` of a tag's inside (between the brackets)."""
-    closing = inner.startswith("/")
-    body = inner[1:] if closing else inner
-    cut = 0
-    while cut < len(body) and (body[cut].isalnum() or body[cut] == "*"):
-        cut += 1
-    name, option = body[:cut].lower(), body[cut:]
+    match = _TAG_NAME.match(inner)
+    assert match is not None  # the pattern matches the empty string
+    closing, name, option = bool(match.group(1)), match.group(2).lower(), inner[match.end():]
     if option.startswith(":"):  # phpBB 3.0's bbcode_uid: [b:uid], [/quote:uid], [/*:m:uid]
         option = ""
     elif name == "quote":  # [quote=&quot;name&quot;:uid]
