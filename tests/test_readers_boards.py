@@ -120,6 +120,18 @@ def _nested_vbulletin_page(depth: int) -> str:
             f'<blockquote class="postcontent">{body} reply</blockquote></div></li></ol></body></html>\n')
 
 
+def test_vbulletin_skin_without_the_outer_quote_div() -> None:
+    page = ('<html><body><ol><li class="postcontainer" id="post_7"><a class="username"><strong>ed</strong></a>'
+            '<div id="post_message_7"><blockquote class="postcontent restore">'
+            '<div class="quote_container"><div class="bbcode_postedby">Originally Posted by <strong>fay</strong> '
+            '<a href="showthread.php?p=6#post6">View Post</a></div><div class="message">quoted words</div></div>'
+            'my answer</blockquote></div></li></ol></body></html>\n')
+    [thread] = read_threads(page, format="vbulletin")
+    post = thread["7"]
+    assert post.author == "ed" and post.text == "quoted words\n\nmy answer"
+    assert [(s.cite, s.source) for s in post.markup] == [("fay", None)]  # post 6 is not on the page
+
+
 def test_board_deep_quote_nesting_is_read_without_recursion() -> None:
     started = time.perf_counter()
     [thread] = read_threads(_nested_vbulletin_page(400), format="vbulletin")

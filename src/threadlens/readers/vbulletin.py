@@ -6,7 +6,7 @@ for guests), time ``span.date`` ("13-09-2011, 06:41 PM"; relative dates such as 
 separate ``blockquote.signature``). vBulletin 5: ``li[data-node-id]`` with ``.js-post__content-text``,
 ``time[itemprop=dateCreated]`` and the author's ``itemprop=name``.
 
-Quotes (both versions) are ``div.bbcode_quote``: the "Originally Posted by **name** ↗" line
+Quotes (both versions) are ``div.bbcode_quote`` (or a bare ``div.quote_container`` in skins without it): the "Originally Posted by **name** ↗" line
 (``div.bbcode_postedby``) is dropped and gives the cited name, and its link (``showthread.php?p=123#post123``)
 the quoted post. Code boxes lose their "Code:" header.
 """
@@ -71,7 +71,9 @@ def vbulletin_quote(element: etree._Element) -> QuoteInfo | bool | None:
     """The classifier of vBulletin messages: ``div.bbcode_quote`` is a quote, its "posted by" line goes."""
     if element.tag != "div":
         return None
-    if has_class(element, "bbcode_quote"):
+    parent = element.getparent()
+    if has_class(element, "bbcode_quote") or (has_class(element, "quote_container") and not (
+            parent is not None and has_class(parent, "bbcode_quote"))):  # skins that drop the outer div
         posted_by = first(element, f".//div[{cls('bbcode_postedby')}]")
         cite = text_of(first(posted_by, ".//strong")) if posted_by is not None else None
         link = first(posted_by, ".//a/@href") if posted_by is not None else None
