@@ -61,21 +61,23 @@ def labelled(text: str, quotes: list[tuple[int, int]]) -> list[tuple[str, str]]:
     return [(c, "Q" if flags[i] else "R") for i, c in enumerate(text) if not c.isspace()]
 
 
-def gold_labels(body_html: str) -> tuple[list[tuple[str, str]], str, str]:
-    """Reddit's rendering of a comment as labelled characters, plus its quoted and its reply text."""
+def gold_labels(body_html: str) -> tuple[list[tuple[str, str]], str, str, str]:
+    """Reddit's rendering of a comment as labelled characters, its quoted and reply text, and the text."""
     from threadlens.readers._html import html_to_text
 
     rendered = html_to_text(html.unescape(body_html))
     quotes = [(s.start, s.end) for s in rendered.quotes]
     chars = labelled(rendered.text, quotes)
-    return chars, "".join(c for c, k in chars if k == "Q"), "".join(c for c, k in chars if k == "R")
+    return (chars, "".join(c for c, k in chars if k == "Q"), "".join(c for c, k in chars if k == "R"),
+            rendered.text)
 
 
 def _squeezed(texts: list[str] | str) -> str:
     return "".join("".join(texts).split())
 
 
-def compare(post_id: str, gold: list[tuple[str, str]], ours: list[tuple[str, str]], report: GoldReport) -> None:
+def compare(post_id: str, gold: list[tuple[str, str]], ours: list[tuple[str, str]], report: GoldReport,
+            gold_text: str = "") -> None:
     gold_chars = "".join(c for c, _ in gold)
     our_chars = "".join(c for c, _ in ours)
     matcher = SequenceMatcher(None, gold_chars, our_chars, autojunk=False)
@@ -84,9 +86,16 @@ def compare(post_id: str, gold: list[tuple[str, str]], ours: list[tuple[str, str
         for k in range(block.size):
             aligned[block.a + k] = block.b + k
     report.gold_chars += len(gold)
-    run: list[str] = []
+    positions = [i for i, c in enumerate(gold_text) if not c.isspace()] if gold_text else []
+
+    def shown(first: int, last: int) -> str:  # the disagreeing stretch as Reddit renders it, spaces kept
+        if len(positions) == len(gold):
+            return " ".join(gold_text[positions[first] : positions[last] + 1].split())
+        return "".join(c for c, _ in gold[first : last + 1])
+
+    run: list[int] = []
     run_labels: tuple[str, str] | None = None
-    for i, (char, label) in enumerate(gold):
+    for i, (_, label) in enumerate(gold):
         j = aligned.get(i)
         mine = ours[j][1] if j is not None else "-"
         if j is None:
@@ -94,16 +103,16 @@ def compare(post_id: str, gold: list[tuple[str, str]], ours: list[tuple[str, str
         if mine == label:
             report.agreeing += 1
             if run:
-                report.disagreements.append(Disagreement(post_id, run_labels[0], run_labels[1], "".join(run)))  # type: ignore[index]
+                report.disagreements.append(Disagreement(post_id, run_labels[0], run_labels[1], shown(run[0], run[-1])))  # type: ignore[index]
                 run, run_labels = [], None
             continue
         if run and run_labels != (label, mine):
-            report.disagreements.append(Disagreement(post_id, run_labels[0], run_labels[1], "".join(run)))  # type: ignore[index]
+            report.disagreements.append(Disagreement(post_id, run_labels[0], run_labels[1], shown(run[0], run[-1])))  # type: ignore[index]
             run = []
-        run.append(char)
+        run.append(i)
         run_labels = (label, mine)
     if run:
-        report.disagreements.append(Disagreement(post_id, run_labels[0], run_labels[1], "".join(run)))  # type: ignore[index]
+        report.disagreements.append(Disagreement(post_id, run_labels[0], run_labels[1], shown(run[0], run[-1])))  # type: ignore[index]
 
 
 def evaluate(shared: Path) -> GoldReport:
@@ -124,12 +133,12 @@ def evaluate(shared: Path) -> GoldReport:
     with open(shared / GOLD, encoding="utf-8") as handle:
         gold_rows = [json.loads(line) for line in handle if line.strip()]
     for row in gold_rows:
-        gold, quoted, reply = gold_labels(html_by_id[row["id"]])
+        gold, quoted, reply, gold_text = gold_labels(html_by_id[row["id"]])
         if quoted != _squeezed(row["quoted_blocks"]) or reply != _squeezed(row["reply_text"]):
             raise SystemExit(f"the gold rendering of {row['id']} does not reproduce quote_gold.jsonl")
         post = analysis[row["id"]]
         ours = labelled(post.post.text, [(s.start, s.end) for s in post.quotes])
-        compare(row["id"], gold, ours, report)
+        compare(row["id"], gold, ours, report, gold_text)
         report.comments += 1
     return report
 
