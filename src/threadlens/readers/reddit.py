@@ -1,0 +1,290 @@
+"""Reddit threads: a thread's ``.json`` listing pair, PRAW-style JSONL and Pushshift-style dumps.
+
+Shapes read (``--input-format reddit`` reads all three; each is also detected from the content):
+
+* the ``.json`` of a thread page: ``[submission listing, comments listing]``, replies nested in each
+  comment's ``replies`` listing, ``kind: "more"`` stubs for comments Reddit left out (they are counted and
+  reported as a ``more_comments`` notice: fetch them with ``/api/morechildren``);
+* JSONL with one submission or comment per line, as PRAW exports write them (``kind: "submission"`` /
+  ``"comment"``) or as Pushshift dumps hold them (``id``, ``parent_id``, ``link_id``, ``author``, ``body``,
+  ``created_utc``, ``score``, ``subreddit``; submissions have ``title`` and ``selftext``). One file may
+  hold many threads: comments are grouped by ``link_id``. Lines wrapped as ``{"kind": "t1", "data": ...}``
+  are unwrapped.
+
+Post ids are the base36 ids without the ``t1_``/``t3_`` prefix, ``reply_to`` is the parent's id, and the
+submission is the root post (its title is ``Thread.title``, its selftext the post's text). ``[deleted]``
+and ``[removed]`` authors and bodies are kept as such.
+
+The text of a post is Reddit's *rendering* of its markdown, as plain text (what readers see, and what
+they copy when they quote); the markdown source stays in ``Post.meta["markdown"]``. Block quotes are found
+by a CommonMark parser and given as ``Post.markup`` quote segments (the quote splitter attributes them by
+text). The API's HTML escaping (``&gt;`` for ``>``) is undone once, unless the input is already raw
+(``raw_json=1``: a body holds a literal ``<`` or ``>``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..thread import Notice, Post, Thread, parse_time
+from . import Reader, register_reader
+from ._linking import LoosePost, build_threads
+from ._markdown import markdown_to_text, unescape_reddit
+from ._source import Source
+from .jsonl import first_json_object, iter_records
+
+__all__ = ["threads_from_json", "threads_from_records", "read_reddit"]
+
+#: Fields kept in ``Post.meta`` (besides ``markdown``); the rest of Reddit's ~100 fields are dropped.
+META_FIELDS = ("score", "subreddit", "permalink", "edited", "distinguished", "stickied", "controversiality",
+               "gilded", "depth", "is_submitter", "author_flair_text", "num_comments", "url", "over_18",
+               "link_title", "retrieved_on")
+_THREAD_FIELDS = ("subreddit", "permalink", "url", "num_comments")
+_SUBMISSION_KINDS = frozenset(("t3", "submission"))
+_COMMENT_KINDS = frozenset(("t1", "comment"))
+_SNIFF_PREFIX = 4096
+
+
+@dataclass(slots=True)
+class _Record:
+    kind: str  # "submission" | "comment"
+    data: Mapping[str, Any]
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class _Collected:
+    records: list[_Record] = field(default_factory=list)
+    more_stubs: int = 0
+    more_comments: int = 0
+    deep_stubs: int = 0  # "continue this thread" links: how many comments they hide is not said
+    skipped: int = 0
+
+
+def threads_from_json(data: Any, *, source: str) -> list[Thread]:
+    """Threads from a decoded Reddit ``.json`` listing: a thread page's ``[submission, comments]`` pair,
+    one listing, or one thing. Raises InputError when it holds no submission or comment."""
+    collected = _Collected()
+    _walk_listing(data, collected)
+    if not collected.records:
+        raise InputError("is not a Reddit thread listing (expected the [submission listing, comments listing] "
+                         "pair of a thread's .json); check the file or pass --input-format", source=source)
+    return _build(collected, source=source)
+
+
+def threads_from_records(records: Iterable[Mapping[str, Any]], *, source: str) -> list[Thread]:
+    """Threads from decoded PRAW / Pushshift records (submissions and comments, any order, many threads)."""
+    collected = _Collected()
+    for number, record in enumerate(records, start=1):
+        _add_record(record, collected, line=number)
+    if not collected.records:
+        raise InputError("holds no Reddit submissions or comments (records need an id and a body, or a title)",
+                         source=source)
+    return _build(collected, source=source)
+
+
+def read_reddit(source: Source) -> list[Thread]:
+    """Read a thread's ``.json`` listing, or PRAW / Pushshift JSONL."""
+    stripped = source.text.lstrip()
+    if stripped.startswith("["):
+        return threads_from_json(_load_json(source), source=source.name)
+    if stripped.startswith("{"):
+        try:
+            whole = json.loads(source.text)
+        except ValueError:
+            whole = None
+        if isinstance(whole, Mapping) and whole.get("kind") in ("Listing", "t1", "t3", "more"):
+            return threads_from_json(whole, source=source.name)
+    notices: list[Notice] = []
+    collected = _Collected()
+    for number, record in iter_records(source, notices):
+        _add_record(record, collected, line=number)
+    if not collected.records:
+        raise InputError("holds no Reddit submissions or comments (records need an id and a body, or a title); "
+                         "check the file or pass another --input-format", source=source.name)
+    threads = _build(collected, source=source.name)
+    threads[0].notices[:0] = notices
+    return threads
+
+
+def _load_json(source: Source) -> Any:
+    try:
+        return json.loads(source.text)
+    except ValueError as exc:
+        raise InputError(f"is not valid JSON ({exc}); pass a thread's .json or a JSONL file",
+                         source=source.name) from None
+
+
+def _walk_listing(data: Any, collected: _Collected) -> None:
+    """Depth-first over listings and things, in reading order, without recursion."""
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+            continue
+        if not isinstance(node, Mapping):
+            collected.skipped += 1
+            continue
+        kind = node.get("kind")
+        body = node.get("data")
+        if kind == "Listing" and isinstance(body, Mapping):
+            stack.extend(reversed(body.get("children") or []))
+        elif kind == "more" and isinstance(body, Mapping):
+            _add_more(body, collected)
+        elif kind in ("t1", "t3") and isinstance(body, Mapping):
+            _add_record(body, collected, kind=kind)
+            replies = body.get("replies")
+            if isinstance(replies, Mapping):
+                stack.append(replies)
+        else:
+            collected.skipped += 1
+
+
+def _add_record(record: Mapping[str, Any], collected: _Collected, *, kind: str | None = None,
+                line: int | None = None) -> None:
+    kind = kind or record.get("kind")
+    if kind in ("t1", "t3", "more") and isinstance(record.get("data"), Mapping):
+        record = record["data"]
+    if kind == "more":
+        _add_more(record, collected)
+        return
+    if kind in _SUBMISSION_KINDS or (kind is None and "title" in record and "body" not in record
+                                     and "parent_id" not in record):
+        shape = "submission"
+    elif kind in _COMMENT_KINDS or (kind is None and ("body" in record or "parent_id" in record)):
+        shape = "comment"
+    else:
+        collected.skipped += 1
+        return
+    if _bare_id(record) is None:
+        collected.skipped += 1
+        return
+    collected.records.append(_Record(shape, record, line))
+
+
+def _add_more(more: Mapping[str, Any], collected: _Collected) -> None:
+    count = more.get("count")
+    children = more.get("children")
+    if not isinstance(count, int) or count < 0:
+        count = len(children) if isinstance(children, list) else 0
+    if count == 0 and not children:
+        collected.deep_stubs += 1
+    else:
+        collected.more_stubs += 1
+        collected.more_comments += count
+
+
+def _build(collected: _Collected, *, source: str) -> list[Thread]:
+    escaped = not any(_has_raw_brackets(r.data) for r in collected.records)
+    items: list[LoosePost] = []
+    titles: dict[str, str | None] = {}
+    thread_meta: dict[str, dict[str, Any]] = {}
+    for record in collected.records:
+        post, conversation = _post(record, escaped=escaped)
+        if record.kind == "submission":
+            title = record.data.get("title")
+            titles[post.id] = _clean(title, escaped) if isinstance(title, str) else None
+            thread_meta[post.id] = {k: record.data[k] for k in _THREAD_FIELDS if record.data.get(k) is not None}
+        items.append(LoosePost(post=post, conversation=conversation, line=record.line))
+    notices: list[Notice] = []
+    if collected.more_stubs or collected.deep_stubs:
+        parts = []
+        if collected.more_stubs:
+            parts.append(f"{collected.more_comments} comment(s) behind {collected.more_stubs} 'load more' stub(s)")
+        if collected.deep_stubs:
+            parts.append(f"the replies behind {collected.deep_stubs} 'continue this thread' link(s)")
+        notices.append(Notice("more_comments", f"{source}: not included: {' and '.join(parts)}; fetch them with "
+                              "/api/morechildren (or the linked comment's .json) for a complete thread",
+                              max(1, collected.more_comments + collected.deep_stubs)))
+    if collected.skipped:
+        notices.append(Notice("skipped_item", f"{source}: skipped {collected.skipped} item(s) that are not Reddit "
+                              "submissions or comments", collected.skipped))
+    threads = build_threads(items, source=source, notices=notices)
+    for thread in threads:
+        if thread.id in titles:
+            thread.title = titles[thread.id]
+            thread.meta.update(thread_meta.get(thread.id, {}))
+    return threads
+
+
+def _post(record: _Record, *, escaped: bool) -> tuple[Post, str | None]:
+    data = record.data
+    post_id = _bare_id(data)
+    assert post_id is not None
+    raw = data.get("selftext" if record.kind == "submission" else "body")
+    markdown = _clean(raw, escaped) if isinstance(raw, str) else ""
+    rendered = markdown_to_text(markdown)
+    meta: dict[str, Any] = {"markdown": markdown, "kind": record.kind}
+    meta.update({k: data[k] for k in META_FIELDS if data.get(k) is not None})
+    try:
+        created = parse_time(data.get("created_utc", data.get("created")))
+    except (ValueError, OverflowError, OSError):
+        created = None
+    author = data.get("author")
+    if record.kind == "submission":
+        reply_to, conversation = None, post_id
+    else:
+        reply_to = _strip_prefix(data.get("parent_id"))
+        conversation = _strip_prefix(data.get("link_id")) or (reply_to if _is_link(data.get("parent_id")) else None)
+    post = Post(id=post_id, text=rendered.text, author=None if author is None else str(author), reply_to=reply_to,
+                created=created, meta=meta, markup=tuple(rendered.quotes))
+    return post, conversation
+
+
+def _bare_id(data: Mapping[str, Any]) -> str | None:
+    value = data.get("id")
+    if value in (None, ""):
+        value = _strip_prefix(data.get("name"))
+    return None if value in (None, "") else _strip_prefix(str(value))
+
+
+def _strip_prefix(fullname: Any) -> str | None:
+    if fullname in (None, ""):
+        return None
+    text = str(fullname)
+    return text[3:] if len(text) > 3 and text[0] == "t" and text[1].isdigit() and text[2] == "_" else text
+
+
+def _is_link(fullname: Any) -> bool:
+    return isinstance(fullname, str) and fullname.startswith("t3_")
+
+
+def _has_raw_brackets(data: Mapping[str, Any]) -> bool:
+    return any(isinstance(data.get(k), str) and ("<" in data[k] or ">" in data[k]) for k in ("body", "selftext"))
+
+
+def _clean(text: str, escaped: bool) -> str:
+    return unescape_reddit(text) if escaped else text
+
+
+# --- detection ---------------------------------------------------------------------------------------------
+
+def _sniff_reddit(source: Source) -> float:
+    head = source.text[:_SNIFF_PREFIX].lstrip()
+    if head.startswith(("[", "{")) and any(f'"kind": {k}' in head or f'"kind":{k}' in head
+                                            for k in ('"Listing"', '"t1"', '"t3"')):
+        return 0.95
+    record = first_json_object(source.text)
+    if record is None:
+        return 0.0
+    if record.get("kind") in ("submission", "comment") and ("body" in record or "selftext" in record):
+        return 0.92
+    has_text = any(k in record for k in ("body", "selftext", "title"))
+    if has_text and any(_is_fullname(record.get(k)) for k in ("parent_id", "link_id", "name")):
+        return 0.9
+    if "subreddit" in record and ("body" in record or "selftext" in record):
+        return 0.88
+    return 0.0
+
+
+def _is_fullname(value: Any) -> bool:
+    return isinstance(value, str) and value[:3] in ("t1_", "t3_")
+
+
+register_reader(Reader("reddit", "Reddit: a thread's .json listing pair, PRAW-style or Pushshift-style JSONL "
+                       "(markdown bodies, '>' quotes)", read=read_reddit, sniff=_sniff_reddit))
