@@ -13,6 +13,7 @@ thread's ``title`` and ``meta``, on the first line of a thread.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -32,7 +33,9 @@ _MAX_REPORTED = 5
 def iter_records(source: Source, notices: list[Notice]) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line_number, object)`` for every line that parses as a JSON object; others are counted in notices."""
     skipped: list[str] = []
-    for number, line in enumerate(source.text.splitlines(), start=1):
+    # Lines end at \n, \r\n or \r only: str.splitlines() would also cut at U+2028, U+0085 and other
+    # characters that JSON allows unescaped inside strings.
+    for number, line in enumerate(io.StringIO(source.text, newline=None), start=1):
         if not line.strip():
             continue
         try:
