@@ -43,6 +43,9 @@ def iter_records(source: Source, notices: list[Notice]) -> Iterator[tuple[int, d
         except ValueError as exc:
             skipped.append(f"line {number} is not valid JSON ({_short(str(exc))})")
             continue
+        except RecursionError:
+            skipped.append(f"line {number} nests too deeply to be read")
+            continue
         if not isinstance(record, dict):
             skipped.append(f"line {number} is a JSON {type(record).__name__}, not an object")
             continue
@@ -147,7 +150,7 @@ def first_json_object(text: str, *, limit: int = 1 << 20) -> dict[str, Any] | No
             return None
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return record if isinstance(record, dict) else None
     return None
