@@ -7,6 +7,7 @@ import sys
 
 from ._app import app
 from . import analyze as _analyze  # noqa: F401  (registers the command)
+from . import convert as _convert  # noqa: F401  (registers the command)
 
 __all__ = ["app", "main"]
 

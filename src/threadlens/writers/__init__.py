@@ -18,12 +18,13 @@ from typing import Any, Mapping
 
 from ..errors import InputError
 from ..thread import Thread
+from ._files import check_target
 from ._report import WriteReport
 from .convokit import write_convokit
 from .jsonl import jsonl_lines, utterance_records, write_jsonl
 
-__all__ = ["write_threads", "write_jsonl", "write_convokit", "output_format", "utterance_records", "jsonl_lines",
-           "WriteReport", "OUTPUT_FORMATS"]
+__all__ = ["write_threads", "write_jsonl", "write_convokit", "output_format", "check_output", "utterance_records",
+           "jsonl_lines", "WriteReport", "OUTPUT_FORMATS"]
 
 OUTPUT_FORMATS: tuple[str, ...] = ("jsonl", "convokit")
 
@@ -47,14 +48,25 @@ def output_format(destination: str | os.PathLike[str], to: str | None = None) ->
                      source=text)
 
 
+def check_output(destination: str | os.PathLike[str], *, to: str | None = None, overwrite: bool = False) -> str:
+    """The format :func:`write_threads` will use for ``destination``, after checking it can be written
+    (InputError if it exists and ``overwrite`` is false, or its folder is missing). Call it before a long
+    read to fail early."""
+    chosen = output_format(destination, to)
+    if os.fspath(destination) == "-":
+        if chosen == "convokit":
+            raise InputError("a ConvoKit corpus is a directory and can't go to stdout; give a directory path",
+                             source="-")
+        return chosen
+    check_target(Path(destination), overwrite=overwrite, directory=chosen == "convokit")
+    return chosen
+
+
 def write_threads(threads: Thread | Iterable[Thread], destination: str | os.PathLike[str], *,
                   to: str | None = None, overwrite: bool = False,
                   corpus_meta: Mapping[str, Any] | None = None) -> WriteReport:
     """Write threads to ``destination`` as JSONL or a ConvoKit directory (see :func:`output_format`)."""
-    chosen = output_format(destination, to)
+    chosen = check_output(destination, to=to, overwrite=overwrite)
     if chosen == "jsonl":
         return write_jsonl(threads, destination, overwrite=overwrite)
-    if os.fspath(destination) == "-":
-        raise InputError("a ConvoKit corpus is a directory and can't go to stdout; give a directory path",
-                         source="-")
     return write_convokit(threads, destination, overwrite=overwrite, corpus_meta=corpus_meta)

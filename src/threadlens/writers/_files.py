@@ -85,6 +85,7 @@ def atomic_file(path: Path, *, overwrite: bool) -> Iterator[IO[str]]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; give it a new file's usual mode
         os.replace(temporary, path)
     except BaseException:
         _remove(Path(temporary))
@@ -102,6 +103,7 @@ def atomic_directory(path: Path, *, overwrite: bool) -> Iterator[Path]:
     try:
         yield temporary
         _fsync_dir(temporary)
+        os.chmod(temporary, 0o777 & ~_umask())  # mkdtemp makes it private
         if path.exists() or path.is_symlink():
             if is_empty_dir(path) and not path.is_symlink():
                 path.rmdir()
@@ -121,6 +123,12 @@ def atomic_directory(path: Path, *, overwrite: bool) -> Iterator[Path]:
     except BaseException:
         _remove(temporary)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(directory: Path) -> None:
