@@ -140,4 +140,4 @@ def _load_builtin_readers() -> None:
         return
     _LOADED = True
     from . import jsonl, text  # noqa: F401
-    from . import convokit  # noqa: F401
+    from . import convokit, html_generic  # noqa: F401
