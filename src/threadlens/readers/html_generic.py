@@ -42,6 +42,9 @@ from ._source import Source
 __all__ = ["read_html_page", "find_post_elements", "sniff_html"]
 
 _POST_WORDS = frozenset(("post", "comment", "message", "reply"))
+# "comment-item", "post-wrapper": a container word after the keyword doesn't change what the element is.
+_CONTAINER_SUFFIXES = frozenset(("item", "wrapper", "wrap", "container", "block", "card", "box", "entry", "node",
+                                 "row", "outer", "li"))
 _CONTAINER_TAGS = frozenset("div li article section tr td dd aside table tbody details".split())
 _AUTHOR_WORDS = frozenset(("author", "user", "username", "byline", "fn", "nickname", "poster", "commenter"))
 _AUTHOR_NOT = frozenset(("avatar", "actions", "action", "flair", "menu", "image", "img", "photo", "pic", "content",
@@ -180,7 +183,7 @@ def _post_kind(element: etree._Element) -> tuple[str, str] | None:
     if tag not in _CONTAINER_TAGS and not custom and tag != "span":
         return None
     for parts in _name_parts(element):
-        while parts and parts[-1].isdigit():
+        while len(parts) > 1 and (parts[-1].isdigit() or parts[-1] in _CONTAINER_SUFFIXES):
             parts.pop()
         if parts and parts[-1] in _POST_WORDS and (tag != "span" or len(parts) == 1):
             return tag, parts[-1]
@@ -303,13 +306,18 @@ def _page_article(root: etree._Element, members: set[etree._Element], first_post
 
 
 def _assign_ids(found: list[_Found]) -> None:
-    """Element ids when every post has a distinct one, else ``p1..pN``; the element id stays in meta."""
-    idents = [item.element.get("id") or "" for item in found]
-    use_idents = all(idents) and len(set(idents)) == len(idents)
-    for number, (item, ident) in enumerate(zip(found, idents), start=1):
-        item.post_id = ident if use_idents else f"p{number}"
-        if ident:
-            item.meta["html_id"] = ident
+    """The posts' ``id`` (else ``data-id``, ``data-comment-id`` ...) attribute when every post has a distinct
+    one, else ``p1..pN``; an element id stays in meta as ``html_id``."""
+    for attribute in _ID_ATTRIBUTES:
+        idents = [(item.element.get(attribute) or "")[:200] for item in found]
+        if all(idents) and len(set(idents)) == len(idents):
+            break
+    else:
+        idents = []
+    for number, item in enumerate(found, start=1):
+        item.post_id = idents[number - 1] if idents else f"p{number}"
+        if item.element.get("id"):
+            item.meta["html_id"] = item.element.get("id")
 
 
 def _anchor_map(found: list[_Found]) -> dict[str, str]:
@@ -348,16 +356,18 @@ def _header_context(element: etree._Element, members: set[etree._Element]) -> et
 def _fill(item: _Found, anchors: dict[str, str], members: set[etree._Element], *, drop_meta: bool) -> None:
     """Author, time and text of one post (its nested posts are already detached)."""
     element = item.element
-    author_element = _author_element(element)
+    author = _author_element(element)
     time_element, created, raw_time = _time_of(element)
-    context = _header_context(element, members) if author_element is None or time_element is None else None
+    context = _header_context(element, members) if author is None or time_element is None else None
     if context is not None:
-        if author_element is None:
-            author_element = _author_element(context)
+        if author is None:
+            outside = _author_element(context)
+            item.author = _author_text(outside[1]) if outside is not None else None
         if time_element is None:
             _, created, raw_time = _time_of(context)
-    if author_element is not None:
-        item.author = _author_text(author_element)
+    author_element = author[0] if author is not None else None
+    if author is not None:
+        item.author = _author_text(author[1])
     item.created = created
     if raw_time is not None:
         item.meta["time"] = raw_time
@@ -380,14 +390,20 @@ def _whole_page(root: etree._Element, name: str, notices: list[Notice]) -> list[
     if container is None:
         container = next(iter(root.iter("body")), root)
     item = _Found(element=container, post_id="p1")
-    author_element = _author_element(container)
+    author = _author_element(container)
+    author_element = author[0] if author is not None else None
     time_element, created, raw_time = _time_of(container)
-    item.author = _author_text(author_element) if author_element is not None else _meta_content(root, "author")
+    item.author = _author_text(author[1]) if author is not None else _meta_content(root, "author")
     item.created = created if created is not None else _parsed(_meta_content(root, "article:published_time"))
     if raw_time is not None:
         item.meta["time"] = raw_time
     body = _body_element(container, avoid=[e for e in (author_element, time_element) if e is not None])
     drop = {e for e in (author_element, time_element) if e is not None} if body is None else set()
+    heading = next(iter(container.iter("h1")), None)
+    if body is None and heading is not None and _page_title(root) is not None:
+        text = " ".join(heading.text_content().split())
+        if text and (_page_title(root) or "").startswith(text):
+            drop.add(heading)  # the page's title, already the thread's title
     target = body if body is not None else container
     classifier = _Classifier(target, {}, drop, drop_meta=body is None, page_level=page_level and body is None)
     converted = html_to_text(target, classify=classifier)
@@ -412,14 +428,15 @@ def _is_author(element: etree._Element) -> bool:
     return False
 
 
-def _author_element(post: etree._Element) -> etree._Element | None:
-    found = _first(post.iterdescendants(), _is_author, _has_text)
+def _author_element(post: etree._Element) -> tuple[etree._Element, etree._Element] | None:
+    """The post's author block (a byline, dropped from the text) and the element naming the author in it."""
+    outer = found = _first(post.iterdescendants(), _is_author, _has_text)
     while found is not None:
         narrower = _first(found.iterdescendants(),
                           lambda e: _is_author(e) or _names_any(e, _AUTHOR_NAME_WORDS) or e.get("itemprop") == "name",
                           _has_text)
         if narrower is None:
-            return found
+            return outer, found
         found = narrower
     return None
 
@@ -512,7 +529,7 @@ class _Classifier:
         tag = _tag(element)
         if tag == "blockquote":
             return self._quote(element, marker="blockquote")
-        if tag in _QUOTE_TAGS and any(parts and parts[-1] in _QUOTE_WORDS for parts in _name_parts(element)):
+        if tag in _QUOTE_TAGS and _is_quote_class(element):
             return self._quote(element, marker="quote")
         if element is self.root:
             return None
@@ -533,7 +550,10 @@ class _Classifier:
             cite = attribute[:200]
         cite_element = _own_cite(element)
         if cite_element is not None:
-            self.drop.add(cite_element)
+            holder = cite_element.getparent()
+            # "<footer>— <cite>Name</cite></footer>": the attribution goes, not just the name.
+            self.drop.add(holder if holder is not None and holder is not element
+                          and _tag(holder) in ("footer", "header", "figcaption") else cite_element)
             named = _cited_name(cite_element)
             if named:
                 cite = named
@@ -541,12 +561,22 @@ class _Classifier:
 
 
 def _own_cite(quote: etree._Element) -> etree._Element | None:
-    """The first ``cite`` element of a quote that isn't inside a quote nested in it."""
-    for cite in quote.iter("cite"):
-        holder = next((a for a in cite.iterancestors() if _tag(a) == "blockquote" or a is quote), None)
-        if holder is quote or holder is None:
-            return cite
+    """The quote's ``cite`` element (else an element whose class says author) that isn't inside a quote
+    nested in it."""
+    for test in (lambda e: _tag(e) == "cite", _is_author):
+        found = _first(quote.iterdescendants(), test, lambda e: _own(quote, e))
+        if found is not None:
+            return found
     return None
+
+
+def _own(quote: etree._Element, element: etree._Element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is quote:
+            return True
+        if _tag(ancestor) == "blockquote" or (_tag(ancestor) in _QUOTE_TAGS and _is_quote_class(ancestor)):
+            return False
+    return False
 
 
 def _cited_name(element: etree._Element) -> str | None:
@@ -561,6 +591,10 @@ def _cited_name(element: etree._Element) -> str | None:
             text = text[len(prefix):]
     text = text.strip(" -\u2013\u2014~\u00b7,\"'")
     return text[:_MAX_AUTHOR] or None
+
+
+def _is_quote_class(element: etree._Element) -> bool:
+    return any(parts and parts[-1] in _QUOTE_WORDS for parts in _name_parts(element))
 
 
 def _is_furniture(element: etree._Element) -> bool:
