@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,7 @@ _NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _MAX_NAMES = 20
 _MAX_AUTHOR = 60
 _MAX_TRIES = 25  # candidate author/body/time elements looked at per post (bounds the work on hostile pages)
+_QUOTE_HEAD = 50  # elements at the start of a quote searched for its cite
 _SNIFF_TAGS = ("<body", "<div", "<p>", "<p ", "<article", "<table", "<ul", "<li", "<blockquote", "<head", "<span",
                "<section", "<br")
 
@@ -230,7 +232,8 @@ def _read_posts(root: etree._Element, name: str, notices: list[Notice]) -> list[
     if not elements:
         return _whole_page(root, name, notices)
     members = set(elements)
-    found = [_Found(element=element, parent=_nearest(element, members)) for element in elements]
+    parents = _enclosing_posts(root, members)
+    found = [_Found(element=element, parent=parents.get(element)) for element in elements]
     page = _page_article(root, members, elements[0])
     if page is not None:
         found.insert(0 if _precedes(page, elements[0]) else len(found), _Found(element=page))
@@ -267,6 +270,22 @@ def _read_posts(root: etree._Element, name: str, notices: list[Notice]) -> list[
             current = by_element.get(current.parent) if current.parent is not None else None
         post.reply_to = current.post_id if current is not None else None
     return posts
+
+
+def _enclosing_posts(root: etree._Element, members: set[etree._Element]) -> dict[etree._Element, etree._Element]:
+    """Each post's nearest enclosing post, in one walk of the page (no ancestor walks per post)."""
+    parents: dict[etree._Element, etree._Element] = {}
+    open_posts: list[etree._Element] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if element not in members:
+            continue
+        if event == "start":
+            if open_posts:
+                parents[element] = open_posts[-1]
+            open_posts.append(element)
+        elif open_posts and open_posts[-1] is element:
+            open_posts.pop()
+    return parents
 
 
 def _nearest(element: etree._Element, members: set[etree._Element]) -> etree._Element | None:
@@ -349,8 +368,13 @@ def _header_context(element: etree._Element, members: set[etree._Element]) -> et
     parent = element.getparent()
     if parent is None or parent in members:
         return None
-    others = sum(1 for child in parent.iterdescendants() if child in members)
-    return parent if others == 1 else None
+    count = 0
+    for child in parent.iterdescendants():
+        if child in members:
+            count += 1
+            if count > 1:
+                return None
+    return parent
 
 
 def _fill(item: _Found, anchors: dict[str, str], members: set[etree._Element], *, drop_meta: bool) -> None:
@@ -509,7 +533,7 @@ def _body_element(post: etree._Element, *, avoid: list[etree._Element]) -> etree
             parts and parts[-1] in _BODY_WORDS for parts in _name_parts(element))
 
     return _first(post.iterdescendants(), looks_like_body,
-                  lambda e: not any(_contains(e, other) for other in avoid) and _has_text(e))
+                  lambda e: not any(_contains(e, other, stop=post) for other in avoid) and _has_text(e))
 
 
 class _Classifier:
@@ -564,7 +588,8 @@ def _own_cite(quote: etree._Element) -> etree._Element | None:
     """The quote's ``cite`` element (else an element whose class says author) that isn't inside a quote
     nested in it."""
     for test in (lambda e: _tag(e) == "cite", _is_author):
-        found = _first(quote.iterdescendants(), test, lambda e: _own(quote, e))
+        # An attribution opens the quote: looking at its first elements keeps nested quotes linear.
+        found = _first(islice(quote.iterdescendants(), _QUOTE_HEAD), test, lambda e: _own(quote, e))
         if found is not None:
             return found
     return None
@@ -620,8 +645,14 @@ def _has_text(element: etree._Element) -> bool:
     return False
 
 
-def _contains(outer: etree._Element, inner: etree._Element) -> bool:
-    return any(ancestor is outer for ancestor in inner.iterancestors())
+def _contains(outer: etree._Element, inner: etree._Element, *, stop: etree._Element) -> bool:
+    """Whether ``inner`` lies inside ``outer``, looking no higher than ``stop``."""
+    for ancestor in inner.iterancestors():
+        if ancestor is outer:
+            return True
+        if ancestor is stop:
+            return False
+    return False
 
 
 def _first(elements: Iterable[etree._Element], test: Any, check: Any) -> etree._Element | None:
