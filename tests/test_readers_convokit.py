@@ -142,3 +142,12 @@ def test_readers_convokit_never_unpickles(tmp_path: Path) -> None:
     (corpus / "parsed-bin.p").write_bytes(payload)
     read_threads(corpus)
     assert not marker.exists()
+
+
+def test_readers_convokit_reads_what_convokit_dumped() -> None:
+    """convokit5_dump/ is ConvoKit 5.0.0's own dump of the corpus threadlens wrote from the WordPress page."""
+    from_convokit = read_threads(CORPORA / "convokit5_dump")
+    from_page = read_threads(CORPORA.parent / "html_generic" / "wordpress_comments.html")
+    assert [t.posts for t in from_convokit] == [t.posts for t in from_page]
+    assert [(t.id, t.title, t.meta) for t in from_convokit] == [(t.id, t.title, t.meta) for t in from_page]
+    assert kinds(from_convokit) == []
