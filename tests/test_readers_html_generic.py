@@ -238,11 +238,14 @@ def test_readers_html_generic_hacker_news_pages(shared: Path, page: str, posts: 
 
 
 def test_readers_html_generic_hacker_news_authors(shared: Path) -> None:
-    expected = [json.loads(line) for line in (shared / "data/hn/easyhn_comments.jsonl").read_text().splitlines()]
-    expected = [row for row in expected if row["page"] == "easyhn_item_48350598.html"]
-    thread = read_thread(shared / "data" / "hn" / "easyhn_item_48350598.html", format="html")
-    assert [p.author for p in thread.posts] == [row["by"] for row in expected]
-    assert all(p.created is not None for p in thread.posts)
+    rows = [json.loads(line) for line in (shared / "data/hn/easyhn_comments.jsonl").read_text().splitlines()]
+    item = read_thread(shared / "data" / "hn" / "easyhn_item_48350598.html", format="html")
+    assert [p.author for p in item.posts] == [r["by"] for r in rows if r["page"] == "easyhn_item_48350598.html"]
+    # The permalink page shows the comment itself, then its 69 replies (the derived list has the replies).
+    page = read_thread(shared / "data" / "hn" / "easyhn_comment_48351450.html", format="html")
+    assert [p.author for p in page.posts] == ["winter_blue"] + [
+        r["by"] for r in rows if r["page"] == "easyhn_comment_48351450.html"]
+    assert all(p.created is not None for p in [*item.posts, *page.posts])
 
 
 def reddit_page(rows: list[dict]) -> str:
