@@ -165,6 +165,9 @@ HOSTILE = {
     "scripts": (b"<div class='comment'><script>alert(1)</script><p onmouseover='alert(2)'>safe</p><style>p{}</style>"
                 b"<iframe srcdoc='<p>alert(3)</p>'></iframe><img src=x onerror='alert(4)'></div>"
                 b"<div class='comment'><a href='javascript:alert(5)'>link</a><noscript>alert(6)</noscript></div>"),
+    "scripts in byline and time": (b"<div class='comment'><span class='author'>Eve<script>alert(7)</script></span>"
+                                   b"<time>soon<script>alert(8)</script></time><p>a</p></div>"
+                                   b"<div class='comment'><p>b</p></div>"),
     "empty": b"   ",
     "comment only": b"<!-- nothing -->",
     "control characters": b"<html>\x01<body><div class=post>a\x08b\x7f</div><div class=post>c\x1b</div></body></html>",
@@ -180,7 +183,7 @@ HOSTILE = {
 def test_readers_html_generic_hostile_pages(name: str) -> None:
     threads = read_threads(HOSTILE[name], format="html")
     assert len(threads) == 1
-    text = " ".join(p.text for p in threads[0].posts)
+    text = " ".join(f"{p.text} {p.author} {p.meta}" for p in threads[0].posts)
     assert "alert" not in text and "evil" not in text and "steal" not in text
     for post in threads[0].posts:
         for segment in post.markup:

@@ -39,7 +39,7 @@ def same_threads(left: list[Thread], right: list[Thread]) -> None:
     assert [t.id for t in left] == [t.id for t in right]
     assert [t.title for t in left] == [t.title for t in right]
     assert [t.meta for t in left] == [t.meta for t in right]
-    for a, b in zip(left, right):
+    for a, b in zip(left, right, strict=True):
         assert a.posts == b.posts
 
 

@@ -149,9 +149,9 @@ def _parse(source: Source, notices: list[Notice]) -> etree._Element | None:
 
 def _page_title(root: etree._Element) -> str | None:
     for element in root.iter("title", "h1"):
-        text = " ".join(element.text_content().split())
+        text = _words(element, limit=300)
         if text:
-            return text[:300]
+            return text
     return None
 
 
@@ -424,9 +424,10 @@ def _whole_page(root: etree._Element, name: str, notices: list[Notice]) -> list[
     body = _body_element(container, avoid=[e for e in (author_element, time_element) if e is not None])
     drop = {e for e in (author_element, time_element) if e is not None} if body is None else set()
     heading = next(iter(container.iter("h1")), None)
-    if body is None and heading is not None and _page_title(root) is not None:
-        text = " ".join(heading.text_content().split())
-        if text and (_page_title(root) or "").startswith(text):
+    title = _page_title(root)
+    if body is None and heading is not None and title is not None:
+        text = _words(heading, limit=300)
+        if text and title.startswith(text):
             drop.add(heading)  # the page's title, already the thread's title
     target = body if body is not None else container
     classifier = _Classifier(target, {}, drop, drop_meta=body is None, page_level=page_level and body is None)
@@ -454,15 +455,17 @@ def _is_author(element: etree._Element) -> bool:
 
 def _author_element(post: etree._Element) -> tuple[etree._Element, etree._Element] | None:
     """The post's author block (a byline, dropped from the text) and the element naming the author in it."""
-    outer = found = _first(post.iterdescendants(), _is_author, _has_text)
-    while found is not None:
+    outer = _first(post.iterdescendants(), _is_author, _has_text)
+    if outer is None:
+        return None
+    found = outer
+    while True:
         narrower = _first(found.iterdescendants(),
                           lambda e: _is_author(e) or _names_any(e, _AUTHOR_NAME_WORDS) or e.get("itemprop") == "name",
                           _has_text)
         if narrower is None:
             return outer, found
         found = narrower
-    return None
 
 
 def _author_text(element: etree._Element) -> str | None:
@@ -495,7 +498,7 @@ def _time_of(post: etree._Element) -> tuple[etree._Element | None, datetime | No
             tries += 1
             if tries > _MAX_TRIES:
                 break
-            value = element.get("datetime") or " ".join(element.itertext())[:200].strip()
+            value = element.get("datetime") or " ".join(html_to_text(element).text.split())[:200]
             parsed = _parsed(value)
             if parsed is not None:
                 return element, parsed, None
@@ -636,6 +639,19 @@ def _is_furniture(element: etree._Element) -> bool:
 
 def _names_any(element: etree._Element, words: frozenset[str]) -> bool:
     return any(part in words for parts in _name_parts(element) for part in parts)
+
+
+def _words(element: etree._Element, *, limit: int) -> str:
+    """An element's text, whitespace collapsed, at most ``limit`` characters (script text included: for
+    titles and comparisons only, never for text a post keeps)."""
+    pieces: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        pieces.append(str(piece))
+        size += len(piece)
+        if size > limit:
+            break
+    return " ".join(" ".join(pieces).split())[:limit]
 
 
 def _has_text(element: etree._Element) -> bool:
