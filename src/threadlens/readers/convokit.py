@@ -137,7 +137,8 @@ def _normalised(record: dict[str, Any], dropped: _Dropped) -> dict[str, Any]:
     return record
 
 
-def _components(path: Path, names: tuple[str, ...], notices: list[Notice], dropped: _Dropped) -> dict[str, dict[str, Any]]:
+def _components(path: Path, names: tuple[str, ...], notices: list[Notice],
+                dropped: _Dropped) -> dict[str, dict[str, Any]]:
     """speakers.json / conversations.json as id -> meta (either ConvoKit shape); {} when absent or unreadable."""
     for name in names:
         file = path / name

@@ -35,7 +35,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..thread import Notice, Post, Thread, parse_time
+from ..thread import Notice, Post, Segment, Thread, parse_time
 from . import Reader, register_reader
 from ._html import QuoteInfo, html_to_text
 from ._source import Source
@@ -198,8 +198,11 @@ def _post_kind(element: etree._Element) -> tuple[str, str] | None:
     return None
 
 
-def _enclosing_kind(chosen: tuple[str, str], eligible: dict[tuple[str, str], list[int]],
-                    candidates: list[tuple[Any, tuple[str, str], frozenset[tuple[str, str]]]]) -> tuple[str, str] | None:
+_Kind = tuple[str, str]  # (tag, keyword): ("li", "comment")
+
+
+def _enclosing_kind(chosen: _Kind, eligible: dict[_Kind, list[int]],
+                    candidates: list[tuple[Any, _Kind, frozenset[_Kind]]]) -> _Kind | None:
     """Another repeated kind that holds (nearly) every element of ``chosen``, if any."""
     members = eligible[chosen]
     best, best_share = None, 0.0
@@ -223,7 +226,7 @@ class _Found:
     author: str | None = None
     created: datetime | None = None
     text: str = ""
-    quotes: tuple = ()
+    quotes: tuple[Segment, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -304,7 +307,8 @@ def _precedes(first: etree._Element, second: etree._Element) -> bool:
     return True
 
 
-def _page_article(root: etree._Element, members: set[etree._Element], first_post: etree._Element) -> etree._Element | None:
+def _page_article(root: etree._Element, members: set[etree._Element],
+                  first_post: etree._Element) -> etree._Element | None:
     """The page's own article (a blog post the comments discuss), outside and not inside any post."""
     if _tag(first_post) == "article" and all(_tag(member) == "article" for member in members):
         return None

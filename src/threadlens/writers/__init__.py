@@ -12,9 +12,9 @@ titles and meta. Writes are atomic, and an existing output is replaced only with
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import InputError
 from ..thread import Thread
