@@ -8,7 +8,8 @@ lists); a page's own ``article`` outside the comments (a blog post) becomes the 
 top-level comments reply to it. In each post:
 
 - the author is the first element whose class says author, user, username, byline (or ``fn``,
-  ``itemprop=author``, ``rel=author``), narrowed to the most specific such element inside it;
+  ``itemprop=author``, ``rel=author``), narrowed to the most specific such element inside it; when the
+  post holds none, its parent is searched (if it holds no other post): Hacker News puts it there;
 - the time is the first ``<time datetime>`` (or ``datetime``/``title``/``data-timestamp`` of a date-ish
   element);
 - the text is that of its body element (class ending in content, body, text or message) or else of the
@@ -27,9 +28,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from lxml import etree
