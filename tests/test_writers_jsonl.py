@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from threadlens.errors import InputError
 from threadlens.readers import read_threads
 from threadlens.thread import Post, Segment, Thread
-from threadlens.writers import jsonl_lines, utterance_records, write_jsonl, write_threads
+from threadlens.writers import jsonl_lines, threads_to_jsonl, utterance_records, write_jsonl, write_threads
 
 UTC = timezone.utc
 
@@ -95,6 +95,11 @@ def test_writers_jsonl_shared_seed_round_trip(tmp_path: Path, shared: Path) -> N
     back = read_threads(tmp_path / "seed.jsonl")
     same_threads(threads, back)
     assert len(back[0].posts) == len(threads[0].posts) > 10
+
+
+def test_writers_jsonl_text_equals_the_file(tmp_path: Path) -> None:
+    write_jsonl(hand_made_thread(), tmp_path / "out.jsonl")
+    assert threads_to_jsonl([hand_made_thread()]) == (tmp_path / "out.jsonl").read_text(encoding="utf-8")
 
 
 def test_writers_jsonl_to_stream() -> None:

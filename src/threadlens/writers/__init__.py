@@ -21,10 +21,10 @@ from ..thread import Thread
 from ._files import check_target
 from ._report import WriteReport
 from .convokit import write_convokit
-from .jsonl import jsonl_lines, utterance_records, write_jsonl
+from .jsonl import jsonl_lines, threads_to_jsonl, utterance_records, write_jsonl
 
 __all__ = ["write_threads", "write_jsonl", "write_convokit", "output_format", "check_output", "utterance_records",
-           "jsonl_lines", "WriteReport", "OUTPUT_FORMATS"]
+           "jsonl_lines", "threads_to_jsonl", "WriteReport", "OUTPUT_FORMATS"]
 
 OUTPUT_FORMATS: tuple[str, ...] = ("jsonl", "convokit")
 

@@ -21,7 +21,7 @@ from ._files import atomic_file, json_line
 from ._layout import check_unique_ids, first_root_id, segment_dicts, unix_time
 from ._report import WriteReport, as_thread_list
 
-__all__ = ["write_jsonl", "utterance_records", "jsonl_lines"]
+__all__ = ["write_jsonl", "utterance_records", "jsonl_lines", "threads_to_jsonl"]
 
 
 def utterance_records(threads: Iterable[Thread]) -> Iterator[dict[str, Any]]:
@@ -48,6 +48,11 @@ def jsonl_lines(threads: Iterable[Thread]) -> Iterator[str]:
     """The JSONL text, line by line (each with its ``\\n``)."""
     for record in utterance_records(threads):
         yield json_line(record, where=f"post {record['id']!r}") + "\n"
+
+
+def threads_to_jsonl(threads: Iterable[Thread]) -> str:
+    """The whole JSONL text (for small outputs; :func:`jsonl_lines` streams)."""
+    return "".join(jsonl_lines(threads))
 
 
 def write_jsonl(threads: Thread | Iterable[Thread], destination: str | os.PathLike[str] | IO[str], *,
