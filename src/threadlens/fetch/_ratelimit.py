@@ -1,0 +1,32 @@
+"""A per-host rate limit shared by the threads of one client: request starts at least 1/rate s apart."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["HostRateLimiter"]
+
+
+class HostRateLimiter:
+    """Spaces request starts to one host ``1 / rate`` seconds apart (``rate`` <= 0: no limit)."""
+
+    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str) -> None:
+        """Block until a request to ``host`` may start, and book that slot."""
+        if not self.interval:
+            return
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + self.interval
+        if slot > now:
+            self._sleep(slot - now)
