@@ -11,14 +11,14 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..thread import Notice, Post, Thread, parse_time
+from ..thread import Notice, Post, Segment, Thread, parse_time
 from . import Reader, register_reader
 from ._linking import LoosePost, build_threads
 from ._source import Source
 
 __all__ = ["read_jsonl", "post_from_record", "iter_records", "first_json_object"]
 
-_CORE_FIELDS = {"id", "conversation_id", "reply_to", "speaker", "user", "timestamp", "text", "meta", "root"}
+_CORE_FIELDS = {"id", "conversation_id", "reply_to", "speaker", "user", "timestamp", "text", "meta", "root", "markup"}
 _MAX_REPORTED = 5
 
 
@@ -65,8 +65,22 @@ def post_from_record(record: Mapping[str, Any]) -> tuple[Post, str | None]:
     reply_to = record.get("reply_to")
     conversation = record.get("conversation_id", record.get("root"))
     post = Post(id=str(record["id"]), text=text, author=None if speaker is None else str(speaker),
-                reply_to=None if reply_to in (None, "") else str(reply_to), created=created, meta=meta)
+                reply_to=None if reply_to in (None, "") else str(reply_to), created=created, meta=meta,
+                markup=_markup(record.get("markup"), len(text)))
     return post, None if conversation is None else str(conversation)
+
+
+def _markup(value: Any, length: int) -> tuple[Segment, ...]:
+    """Quote segments the source marked (as ``threadlens fetch`` writes them). Raises ValueError if malformed."""
+    if value is None:
+        return ()
+    try:
+        segments = tuple(Segment.from_dict(s) for s in value)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        raise ValueError("has a 'markup' that is not a list of segments") from None
+    if any(s.end > length for s in segments):
+        raise ValueError("has 'markup' reaching past the end of its text")
+    return segments
 
 
 def read_jsonl(source: Source) -> list[Thread]:
