@@ -8,6 +8,7 @@ import sys
 from ._app import app
 from . import analyze as _analyze  # noqa: F401  (each module registers its commands)
 from . import stance as _stance  # noqa: F401
+from . import fetch as _fetch  # noqa: F401
 
 __all__ = ["app", "main"]
 
