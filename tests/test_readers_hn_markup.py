@@ -65,6 +65,8 @@ PARENT = "Honestly the battery life is what sold me, more than the screen."
     ("<i>the battery life is what sold me</i>", [PARENT], ["the battery life is what sold me"]),
     # italics on a '>' line are the core's marker quote, not an italic one
     ("<i>&gt; the battery life is what sold me</i><p>Sure.", [PARENT], []),
+    # regression: a stray '*' footnote italicises from mid-paragraph on (brianc_second.html, 3454305)
+    ("We use Grails<i>. Recent grads welcome.<p>If you are strong, talk to us.<p></i> Grails will go.", [], []),
 ])
 def test_italic_quotes(markup: str, ancestors: list[str], quoted: list[str]) -> None:
     body = comment_text(markup)
@@ -79,3 +81,23 @@ def test_italic_quotes_cost_stays_linear_with_many_italics() -> None:
     started = time.perf_counter()
     italic_quotes(body.text, body.italics, ["x " * 50_000])
     assert time.perf_counter() - started < 2.0
+
+
+def test_comment_text_of_a_parsed_element_keeps_empty_italics_empty() -> None:
+    """Regression: ``<i></i>`` serialised as XML (``<i/>``) reopened as italics to the end (brianc_first.html)."""
+    from threadlens.readers._html import parse_html
+
+    element = parse_html('<span class="comment"><i></i>* Hiring *<p>We build apps.<p>Apply.</span>').find(".//span")
+    body = comment_text(element)
+    assert body.text == "* Hiring *\n\nWe build apps.\n\nApply."
+    assert body.italics == []
+
+
+@pytest.mark.parametrize("markup, text", [
+    ("&gt; quoted line\nmy reply", "> quoted line\nmy reply"),
+    ("<pre><code>  a\n  b\n</code></pre>after", "  a\n  b\n\nafter"),
+    ('<a href="x"\nrel="nofollow">link</a>', "link"),
+])
+def test_comment_text_keeps_typed_line_breaks(markup: str, text: str) -> None:
+    """Regression: a newline after a '>' line ran the reply into the quote (API sample, 33094519)."""
+    assert comment_text(markup).text == text

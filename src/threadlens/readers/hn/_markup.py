@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from lxml import etree
 
 from ...thread import Segment, Thread
-from .._html import HtmlText, html_to_text
+from .._html import HtmlText, QuoteInfo, html_to_text
 
-__all__ = ["comment_text", "reopen_italics", "italic_quotes", "add_italic_quotes", "ITALIC_MARKER"]
+__all__ = ["comment_text", "reopen_italics", "line_breaks", "italic_quotes", "add_italic_quotes", "ITALIC_MARKER"]
 
 ITALIC_MARKER = "italic"
 _PHRASE_MIN_WORDS = 3
@@ -61,11 +61,41 @@ def reopen_italics(markup: str) -> str:
     return "".join(out)
 
 
+def line_breaks(markup: str) -> str:
+    """Keep the line breaks a commenter typed: ``\n`` in text (outside ``<pre>``) becomes ``<br>``.
+
+    HN leaves a single newline in the HTML, where a browser shows a space; but ``> quote\nreply`` means
+    a quote line, then the reply. Newlines inside tags are left alone.
+    """
+    if "\n" not in markup:
+        return markup
+    out: list[str] = []
+    position = 0
+    in_pre = 0
+    for match in _TAG.finditer(markup):
+        text = markup[position : match.start()]
+        out.append(text.replace("\n", "<br>") if not in_pre else text)
+        if match.group(2).lower() == "pre":
+            in_pre = max(0, in_pre - 1) if match.group(1) else in_pre + 1
+        out.append(match.group())
+        position = match.end()
+    tail = markup[position:]
+    out.append(tail.replace("\n", "<br>") if not in_pre else tail)
+    return "".join(out)
+
+
 def comment_text(markup: str | etree._Element) -> HtmlText:
     """Text, blockquote segments and italic ranges of a comment's HTML (a string or a parsed element)."""
-    if isinstance(markup, str):
-        markup = reopen_italics(markup)
-    return html_to_text(markup)
+    if not isinstance(markup, str):
+        markup = etree.tostring(markup, method="html", encoding="unicode", with_tail=False)
+    return html_to_text(line_breaks(reopen_italics(markup)), classify=_drop_reply_links)
+
+
+def _drop_reply_links(element: etree._Element) -> QuoteInfo | bool | None:
+    """The ``reply`` link block of a page's comment is furniture, not text."""
+    if element.tag == "div" and "reply" in (element.get("class") or "").split():
+        return False
+    return QuoteInfo() if element.tag == "blockquote" else None
 
 
 def italic_quotes(text: str, italics: Sequence[tuple[int, int]], ancestors: Sequence[str] = ()) -> list[Segment]:
@@ -87,15 +117,17 @@ def _italic_quotes(text: str, italics: Sequence[tuple[int, int]], haystacks: Seq
     paragraphs = _paragraphs(text)
     whole: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
+    stray = False  # italics flowing in from the middle of the paragraph before: a stray '*', not a quote
     for start, end in paragraphs:
         if (not marked.overlaps(start, end) and spans.covers_letters(text, start, end)
                 and len(_words(text, start, end)) >= _PARAGRAPH_MIN_WORDS):
             run.append((start, end))
             continue
-        if run:
+        if run and not stray:
             whole.append((run[0][0], run[-1][1]))
-            run = []
-    if run:
+        run = []
+        stray = spans.ends_in(text, start, end)
+    if run and not stray:
         whole.append((run[0][0], run[-1][1]))
     taken = _Ranges(whole)
     if whole and all(taken.overlaps(s, e) for s, e in paragraphs):
@@ -175,6 +207,14 @@ class _Ranges:
             position = max(position, self._ends[i])
             i += 1
         return position >= end or not any(c.isalnum() for c in text[position:end])
+
+
+    def ends_in(self, text: str, start: int, end: int) -> bool:
+        """Whether the last letter or digit of ``text[start:end]`` is inside the ranges."""
+        last = end - 1
+        while last >= start and not text[last].isalnum():
+            last -= 1
+        return last >= start and self.overlaps(last, last + 1)
 
 
 def _union(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -18,10 +18,10 @@ from typing import Any
 from lxml import etree
 
 from ...thread import Notice, Post, Thread, parse_time
-from .._html import HtmlText, html_to_text, parse_html
+from .._html import HtmlText, parse_html
 from .._linking import LoosePost, build_threads
 from .._source import Source
-from ._markup import add_italic_quotes, reopen_italics
+from ._markup import add_italic_quotes, comment_text, reopen_italics
 
 __all__ = ["read_hn_page", "threads_from_page", "sniff_hn_page"]
 
@@ -179,14 +179,14 @@ def _story(root: etree._Element) -> _Top:
 def _story_text(root: etree._Element, subtext: etree._Element | None) -> HtmlText | None:
     toptext = _first(root, "//div[contains(@class, 'toptext')]")
     if toptext is not None:
-        return html_to_text(toptext)
+        return comment_text(toptext)
     if subtext is None:
         return None
     row = subtext.getparent()
     for sibling in row.itersiblings("tr") if row is not None else ():
         cells = sibling.xpath("./td")
         if len(cells) >= 2 and not cells[1].xpath(".//form | .//textarea") and _clean(cells[1].text_content()):
-            return html_to_text(cells[1])
+            return comment_text(cells[1])
     return None
 
 
@@ -237,7 +237,7 @@ def _modern_comment(row: etree._Element) -> _Comment:
             meta["faded"] = True
     else:
         body = _first(row, ".//div[contains(@class, 'comment')]")
-    text = html_to_text(body, classify=_drop_reply_links) if body is not None else HtmlText(text="")
+    text = comment_text(body) if body is not None else HtmlText(text="")
     _flags(text.text if len(text.text) < 40 else "", meta)
     return _Comment(id=row.get("id"), indent=indent, author=author, text=text, meta=meta, created=created)
 
@@ -263,16 +263,10 @@ def _old_comments(root: etree._Element) -> list[_Comment]:
             colour = (body.xpath("./font/@color") or [""])[0].lower()
             if colour not in _PLAIN_TEXT_COLOURS:
                 meta["faded"] = True
-        text = html_to_text(body) if body is not None else HtmlText(text="")
+        text = comment_text(body) if body is not None else HtmlText(text="")
         _flags(text.text if len(text.text) < 40 else "", meta)
         out.append(_Comment(id=comment_id, indent=indent, author=author, text=text, meta=meta))
     return out
-
-
-def _drop_reply_links(element: etree._Element) -> Any:
-    if element.tag == "div" and "reply" in element.get("class", "").split():
-        return False
-    return None
 
 
 def _flags(text: str, meta: dict[str, Any]) -> None:
