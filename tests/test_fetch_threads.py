@@ -212,3 +212,50 @@ def test_reddit_url_fetches_the_json_listing(server: LocalServer, tmp_path: Path
         threads = fetch_threads("https://www.reddit.com/r/python/comments/abc12/a_title/", client=client,
                                 sites=Sites(reddit=server.url))
     assert sum(len(t) for t in threads) == 2
+
+
+# --- concurrency within the rate limit ------------------------------------------------------------------
+
+def wide_story(kids: int) -> dict[int, dict]:
+    items = {1: {"by": "ann", "id": 1, "kids": list(range(2, kids + 2)), "title": "Wide", "type": "story"}}
+    for i in range(2, kids + 2):
+        items[i] = {"by": f"u{i}", "id": i, "parent": 1, "text": f"comment {i}", "type": "comment"}
+    return items
+
+
+def test_hn_kids_are_fetched_concurrently(server: LocalServer, tmp_path: Path) -> None:
+    import time
+
+    items = wide_story(10)
+    for item_id, item in items.items():
+        server.route(f"/v0/item/{item_id}.json", Reply(200, item, {"Content-Type": "application/json"},
+                                                      delay=0.3 if item_id > 1 else 0.0))
+    started = time.perf_counter()
+    with http(tmp_path) as client:
+        thread = fetch_threads(HN_URL, client=client, sites=Sites(hn_api=f"{server.url}/v0"), concurrency=10)[0]
+    elapsed = time.perf_counter() - started
+    assert len(thread) == 11
+    assert elapsed < 1.5  # one after another would take 3 s
+
+
+def test_hn_fetch_keeps_to_the_rate_limit(server: LocalServer, tmp_path: Path) -> None:
+    import time
+
+    serve_items(server, wide_story(5))
+    started = time.perf_counter()
+    with HttpClient(rate=10.0, cache=False) as client:
+        fetch_threads(HN_URL, client=client, sites=Sites(hn_api=f"{server.url}/v0"), concurrency=8)
+    assert time.perf_counter() - started >= 0.5  # robots.txt + 6 items, 0.1 s apart
+
+
+def test_default_rate_is_faster_for_the_hn_api_only() -> None:
+    from threadlens.fetch._ratelimit import HostRateLimiter
+
+    clock, waits = [0.0], []
+    limiter = HostRateLimiter(5.0, per_host={"hacker-news.firebaseio.com": 20.0}, clock=lambda: clock[0],
+                              sleep=waits.append)
+    limiter.wait("hacker-news.firebaseio.com")
+    limiter.wait("hacker-news.firebaseio.com")
+    limiter.wait("www.reddit.com")
+    limiter.wait("www.reddit.com")
+    assert waits == [0.05, 0.2]

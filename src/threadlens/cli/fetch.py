@@ -20,6 +20,8 @@ def fetch(
     timeout: float = typer.Option(20.0, "--timeout", min=0.1, help="Seconds to wait to connect or for data."),
     max_bytes: int = typer.Option(32 * 1024 * 1024, "--max-bytes", min=1, help="Largest response accepted, in bytes."),
     retries: int = typer.Option(3, "--retries", min=0, help="Further attempts after a 429, 5xx or timeout."),
+    rate: Optional[float] = typer.Option(None, "--rate", min=0.0,
+                                         help="Requests per second per host (default 5; 20 for the HN API)."),
 ) -> None:
     """Fetch a thread (politely: robots.txt, rate limit, cache) and write it as JSONL, one post per line."""
     if output is not None and output != "-" and os.path.exists(output) and not force:
@@ -29,7 +31,8 @@ def fetch(
         from ..fetch import HttpClient, fetch_threads
         from ..writers import threads_to_jsonl
 
-        with HttpClient(timeout=timeout, max_bytes=max_bytes, retries=retries, cache=not no_cache) as client:
+        with HttpClient(timeout=timeout, max_bytes=max_bytes, retries=retries, rate=rate,
+                        cache=not no_cache) as client:
             threads = fetch_threads(url, client=client)
         warn_notices([n.message for t in threads for n in t.notices])
         rendered = threads_to_jsonl(threads)

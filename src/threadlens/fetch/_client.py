@@ -24,15 +24,19 @@ from ._cache import DiskCache
 from ._ratelimit import HostRateLimiter
 from ._robots import RobotsPolicy
 
-__all__ = ["HttpClient", "user_agent", "DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT"]
+__all__ = ["HttpClient", "user_agent", "DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "DEFAULT_RATE", "HOST_RATES"]
 
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+DEFAULT_RATE = 5.0
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 5
 _ROBOTS_MAX_BYTES = 512 * 1024
 _AGENT = "threadlens"
+#: Hosts that may be asked faster than the default rate: the HN API documents no rate limit and serves
+#: one comment per request.
+HOST_RATES: dict[str, float] = {"hacker-news.firebaseio.com": 20.0}
 
 
 def user_agent() -> str:
@@ -50,13 +54,13 @@ class HttpClient:
     ``timeout``: seconds to wait to connect or for data; ``retries``: further attempts after a 429, a 5xx,
     a timeout or a failed connection, waiting ``backoff`` s, then twice that, ... (at most
     ``max_backoff``), or what ``Retry-After`` says (up to ``max_retry_after``); ``max_bytes``: largest body
-    accepted; ``rate``: requests per second per host; ``cache``: a :class:`DiskCache`, True for the default
+    accepted; ``rate``: requests per second per host (``HOST_RATES`` where not given); ``cache``: a :class:`DiskCache`, True for the default
     one, False for none; ``robots``: honour robots.txt. ``transport`` and ``sleep`` are for tests.
     """
 
     def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, retries: int = 3, backoff: float = 0.5,
                  max_backoff: float = 30.0, max_retry_after: float = 120.0, max_bytes: int = DEFAULT_MAX_BYTES,
-                 rate: float = 5.0, cache: DiskCache | bool = True, robots: bool = True,
+                 rate: float | None = None, cache: DiskCache | bool = True, robots: bool = True,
                  transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if timeout <= 0 or max_bytes <= 0 or retries < 0:
@@ -70,7 +74,8 @@ class HttpClient:
         self.cache: DiskCache | None = DiskCache() if cache is True else (cache or None)
         self.user_agent = user_agent()
         self._sleep = sleep
-        self._limiter = HostRateLimiter(rate, sleep=sleep)
+        self._limiter = HostRateLimiter(DEFAULT_RATE if rate is None else rate,
+                                        per_host=HOST_RATES if rate is None else None, sleep=sleep)
         self._robots = RobotsPolicy(self._load_robots, agent=_AGENT) if robots else None
         self._http = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport,
                                   headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"})

@@ -139,8 +139,8 @@ _Top = tuple[Post | None, str | None, str | None, list[tuple[int, int]]]
 def _story(root: etree._Element) -> _Top:
     """The story post (title, then its text), its id, title and italic ranges; Nones on a page without one."""
     submission = _first(root, "//tr[contains(@class, 'athing') and contains(@class, 'submission')]")
-    link = _first(root, "//td[@class='title']/span[@class='titleline']/a | //td[@class='title']/a[not(@rel='nofollow') "
-                        "or starts-with(@href, 'http')][not(normalize-space(.)='More')]")
+    link = _first(root, "//td[@class='title']/span[@class='titleline']/a"
+                        " | //td[@class='title']/a[not(normalize-space(.)='More')]")
     subtext = _first(root, "//td[@class='subtext']")
     if link is None and submission is None:
         return None, None, None, []
