@@ -164,3 +164,11 @@ def test_saved_page_quotes_come_out_of_the_analysis(shared: Path) -> None:
     assert quotes[0][0].startswith("> A modern chromebook with Crostini") and quotes[0][1:] == ("48351252", ">")
     italic = analysis["48352756"]
     assert [(q.marker, q.text_of(italic.post.text)[:20]) for q in italic.quotes][0] == ("italic", "A notebook that weig")
+
+
+@pytest.mark.parametrize("page", ["<html><body><p>Just a blog post.</p></body></html>", "<table></table>"])
+def test_page_without_story_or_comments_is_refused(page: str) -> None:
+    from threadlens.errors import InputError
+
+    with pytest.raises(InputError, match="holds no Hacker News story or comment"):
+        read_thread(page.encode(), format="hn-html")

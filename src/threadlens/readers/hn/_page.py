@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from ...errors import InputError
 from ...thread import Notice, Post, Thread, parse_time
 from .._html import HtmlText, parse_html
 from .._linking import LoosePost, build_threads
@@ -58,6 +59,9 @@ def threads_from_page(markup: str, *, source: str) -> list[Thread]:
     italics: dict[str, list[tuple[int, int]]] = {}
     rows = _modern_comments(root)
     comments = rows if rows else _old_comments(root)
+    if top is None and not comments:
+        raise InputError("holds no Hacker News story or comment; pass an item page saved from "
+                         "news.ycombinator.com/item?id=N (or its JSON from the HN API)", source=source)
     loose: list[LoosePost] = []
     if top is not None:
         loose.append(LoosePost(post=top, conversation=story_id, line=1))
