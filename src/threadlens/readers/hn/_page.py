@@ -62,15 +62,16 @@ def threads_from_page(markup: str, *, source: str) -> list[Thread]:
     if top is None and not comments:
         raise InputError("holds no Hacker News story or comment; pass an item page saved from "
                          "news.ycombinator.com/item?id=N (or its JSON from the HN API)", source=source)
+    conversation = story_id or "page"  # one page, one thread
     loose: list[LoosePost] = []
     if top is not None:
-        loose.append(LoosePost(post=top, conversation=story_id, line=1))
+        loose.append(LoosePost(post=top, conversation=conversation, line=1))
         if top_italics:
             italics[top.id] = top_italics
-    elif comments:
+    else:
         notices.append(Notice("no_story", f"{source}: the page holds comments without their story (a 'More' "
                               "page); its top-level comments are roots"))
-    _link(comments, top.id if top is not None else None, source, notices, loose, italics, story_id)
+    _link(comments, top.id if top is not None else None, source, notices, loose, italics, conversation)
     if _has_more_link(root):
         notices.append(Notice("partial_page", f"{source}: the page shows part of the thread (it ends in a 'More' "
                               "link); save the next pages too, or fetch the item URL"))
@@ -94,7 +95,7 @@ def sniff_hn_page(source: Source) -> float:
 
 
 def _link(comments: list[_Comment], top: str | None, source: str, notices: list[Notice],
-          loose: list[LoosePost], italics: dict[str, list[tuple[int, int]]], conversation: str | None) -> None:
+          loose: list[LoosePost], italics: dict[str, list[tuple[int, int]]], conversation: str) -> None:
     """Parents from indents: the nearest comment above with a smaller indent, else ``top``."""
     stack: list[tuple[int, str]] = []
     unknown: list[str] = []
@@ -126,7 +127,7 @@ def _link(comments: list[_Comment], top: str | None, source: str, notices: list[
                     created=created, meta=comment.meta, markup=tuple(comment.text.quotes))
         if comment.text.italics:
             italics[post.id] = list(comment.text.italics)
-        loose.append(LoosePost(post=post, conversation=conversation or "page", line=line))
+        loose.append(LoosePost(post=post, conversation=conversation, line=line))
     if unnamed:
         notices.append(Notice("missing_id", f"{source}: {unnamed} comment(s) show no id (deleted comments on old "
                               "pages); named unknown-1, unknown-2, ...", unnamed))
