@@ -259,3 +259,23 @@ def test_default_rate_is_faster_for_the_hn_api_only() -> None:
     limiter.wait("www.reddit.com")
     limiter.wait("www.reddit.com")
     assert waits == [0.05, 0.2]
+
+
+@needs_discourse
+def test_discourse_fixture_topic_is_completed_from_its_stream(server: LocalServer, tmp_path: Path) -> None:
+    import json
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "forums" / "discourse_topic.json"
+    topic = json.loads(fixture.read_text(encoding="utf-8"))
+    assert topic["post_stream"]["stream"][-2:] == [9006, 9007]  # listed, not included
+    late = [{"id": 9006, "post_number": 7, "username": "eve", "created_at": "2024-03-02T10:00:00.000Z",
+             "cooked": "<p>Markdown, always.</p>", "reply_to_post_number": 1, "post_type": 1},
+            {"id": 9007, "post_number": 8, "username": "fay", "created_at": "2024-03-02T11:00:00.000Z",
+             "cooked": "<p>Text is enough.</p>", "reply_to_post_number": 7, "post_type": 1}]
+    server.route("/t/555.json", topic)
+    server.route("/t/555/posts.json?post_ids%5B%5D=9006&post_ids%5B%5D=9007", {"post_stream": {"posts": late}})
+    with http(tmp_path) as client:
+        [thread] = fetch_threads(f"{server.url}/t/keep-markdown-or-text/555", client=client)
+    assert thread.id == "555"
+    assert [p.id for p in thread][-2:] == ["9006", "9007"]
+    assert thread["9007"].reply_to == "9006" and thread["9006"].author == "eve"
