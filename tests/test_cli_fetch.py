@@ -45,9 +45,9 @@ def test_fetch_writes_the_thread_as_core_jsonl(env, tmp_path: Path) -> None:
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["conversation_id"], r["reply_to"], r["speaker"]) for r in records] == [
         ("1", "1", None, "ann"), ("2", "1", "1", "bob"), ("3", "1", "2", "cat")]
-    assert records[0]["timestamp"] == 1700000000 and records[0]["title"] == "Laptops"
-    assert records[0]["type"] == "story" and records[0]["score"] == 5
-    assert records[2]["dead"] is True
+    assert records[0]["timestamp"] == 1700000000 and records[0]["thread"]["title"] == "Laptops"
+    assert records[0]["meta"]["type"] == "story" and records[0]["meta"]["score"] == 5
+    assert records[2]["meta"]["dead"] is True
     assert records[2]["markup"] == [{"kind": "quote", "start": 3, "end": 32, "source": None, "marker": "italic"}]
     # the jsonl reader reads it back, italic quote included
     thread = read_thread(out)
@@ -116,7 +116,7 @@ def test_analyze_reads_a_url(env) -> None:
         ("italic", "2", "the battery life is what sold")]
 
 
-def test_writer_nests_meta_fields_named_like_core_fields() -> None:
+def test_writer_keeps_meta_fields_named_like_core_fields_apart() -> None:
     thread = Thread(posts=[Post(id="a", text="hi", meta={"text": "shadow", "lang": "en"})], id="t")
     record = json.loads(threads_to_jsonl([thread]))
-    assert record["text"] == "hi" and record["lang"] == "en" and record["meta"] == {"text": "shadow"}
+    assert record["text"] == "hi" and record["meta"] == {"text": "shadow", "lang": "en"}
