@@ -67,6 +67,8 @@ def read_labelled(source: str | os.PathLike[str] | bytes, *, name: str | None = 
             except OSError as exc:
                 raise InputError(f"can't be read ({exc.strerror or exc})", source=where) from None
         text = data.decode("utf-8-sig", "replace")
+        if not text.strip():
+            raise InputError(f"is empty; {_EXPECTED}", source=where)
         first = next((line.strip() for line in text.splitlines() if line.strip()), "")
         rows = _jsonl_rows(text, where) if first.startswith("{") else _csv_rows(text, where)
     return threads_from_records(rows, source=where)
@@ -92,8 +94,9 @@ def _thread(thread_id: Any, rows: list[tuple[int, dict[str, Any]]], source: str)
     by_id: dict[str, dict[str, Any]] = {}
     for line, record in rows:
         if record["id"] in by_id:
-            raise InputError(f"post id {record['id']!r} appears twice in thread {thread_id!r}; each post "
-                             "needs its own id", source=source, line=line)
+            where = f"thread {thread_id!r}" if thread_id is not None else "the records"
+            raise InputError(f"post id {record['id']!r} appears twice in {where}; each post needs its own id",
+                             source=source, line=line)
         by_id[record["id"]] = record
     thread = Thread(posts=[Post(id=r["id"], text="", author=r["author"], reply_to=r["reply_to"],
                                 created=r["created"]) for r in by_id.values()])
