@@ -141,3 +141,4 @@ def _load_builtin_readers() -> None:
     _LOADED = True
     from . import jsonl, text  # noqa: F401
     from . import bbcode, discourse, phpbb, reddit, smf, vbulletin, xenforo  # noqa: F401  (forum readers)
+    from . import mail  # noqa: F401  (mbox, eml, maildir)
