@@ -40,14 +40,16 @@ _SNIFF_LINES = 60
 
 
 def _sniff_mbox(source: Source) -> float:
-    return 0.95 if looks_like_mbox(source.text[:4096]) else 0.0
+    if looks_like_mbox(source.text[:4096]):
+        return 0.95
+    return 0.6 if source.suffix == ".mbox" else 0.0  # read it as one, to say what is wrong with it
 
 
 def _sniff_eml(source: Source) -> float:
     names = _header_names(source.text)
     if names is None or len(names & _KNOWN_HEADERS) < 2 or not names & _IDENTIFYING:
-        return 0.0
-    return 0.95 if source.suffix in (".eml", ".msg", ".mail") else 0.9
+        return 0.6 if source.suffix == ".eml" else 0.0
+    return 0.95 if source.suffix in (".eml", ".mail") else 0.9
 
 
 def _header_names(text: str) -> set[str] | None:

@@ -32,6 +32,9 @@ OPENERS = ("On ", "Le ", "Am ", "El ", "Il ", "Em ", "Op ", "Den ", "På ", "W d
 _SELF_SUFFICIENT = ("Quoting ", "Zitat von ", "Citando ", "Excerpts from ", "In message ", "In article ")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "lun", "mar", "mié", "jeu", "ven", "sam", "dim",
              "mo,", "di,", "mi,", "do,", "fr,", "sa,", "so,")
+#: Words that end the search for a name, reading backwards from the verb ("... schrieb Ann Lee <a@b>:").
+_NOT_NAMES = frozenset({"at", "am", "pm", "um", "à", "las", "om", "heeft", "użytkownik", "пользователь", "от",
+                        *(verb for verb in VERBS if " " not in verb)})
 _MAX_LINE = 300
 _MAX_TEXT = 500
 
@@ -69,7 +72,13 @@ def find_attribution(lines: Sequence[Line], index: int, quote_after: QuoteAfter)
 
 def cited_name(text: str) -> str | None:
     """The quoted author an attribution names ("On Tue, Ann Lee <a@b> wrote:" -> "Ann Lee"), if it shows one."""
-    core = text.strip().rstrip(":- ").strip()
+    core = text.strip().lstrip("-* ").rstrip(":- ").strip()
+    for opener in OPENERS:
+        if core.startswith(opener):
+            core = core[len(opener):]
+            break
+    if "'s message of " in core:  # "Excerpts from Ann Lee's message of <date>:"
+        core = core[: core.index("'s message of ")]
     lowered = core.lower()
     for verb in VERBS:
         if lowered.endswith(verb):
@@ -81,13 +90,12 @@ def cited_name(text: str) -> str | None:
     words = core.replace('"', " ").replace("*", " ").split()
     tail: list[str] = []
     for word in reversed(words):
-        if any(c.isdigit() for c in word) or "@" in word or word in ("at", "AM", "PM", "am", "pm"):
+        if any(c.isdigit() for c in word) or "@" in word or word.lower() in _NOT_NAMES:
             break
         tail.append(word)
     tail.reverse()
-    for opener in OPENERS:
-        if tail and f"{tail[0]} " == opener:
-            tail = tail[1:]
+    if tail in (["you"], ["I"]):
+        return None
     return " ".join(tail) if 1 <= len(tail) <= 5 else None
 
 

@@ -1,8 +1,9 @@
 """Splitting an mbox file into its messages.
 
-A message starts at a ``From `` line at the top of the file or after a blank line (mboxo/mboxrd, as mail
-clients and Python's ``mailbox`` write them). Body lines escaped as ``>From `` (``>>From `` in mboxrd)
-lose one ``>``. Works on bytes: each message's parts declare their own charsets.
+A message starts at a ``From `` line (an address, then a date with a time) at the top of the file or
+after a blank line (mboxo/mboxrd, as mail clients and Python's ``mailbox`` write them). Body lines escaped as ``>From `` (``>>From `` in mboxrd)
+lose one ``>``; the blank line before the next ``From `` line is the separator's, not the message's.
+Works on bytes: each message's parts declare their own charsets.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def split_mbox(data: bytes, *, name: str) -> list[tuple[int, bytes]]:
         newline = data.find(b"\n", position)
         end = len(data) if newline < 0 else newline + 1
         number += 1
-        if previous_blank and data.startswith(b"From ", position):
+        if previous_blank and data.startswith(b"From ", position) and _is_from_line(data[position:end]):
             if body_start >= 0:
                 messages.append((start_line, _unescape(data[body_start:position])))
             start_line, body_start = number, end
@@ -50,5 +51,15 @@ def split_mbox(data: bytes, *, name: str) -> list[tuple[int, bytes]]:
     return messages
 
 
+def _is_from_line(line: bytes) -> bool:
+    """``From sender@example.org Tue Mar  3 10:00:00 2009``: an address, then a date with a time."""
+    return len(line.split()) >= 3 and b":" in line and any(48 <= c <= 57 for c in line)
+
+
 def _unescape(message: bytes) -> bytes:
+    """Undo ``>From`` escaping, and drop the blank line that separates a message from the next From line."""
+    if message.endswith(b"\n\n"):
+        message = message[:-1]
+    elif message.endswith(b"\r\n\r\n"):
+        message = message[:-2]
     return _ESCAPED_FROM.sub(rb"\1", message) if b">From " in message else message

@@ -11,6 +11,7 @@ as it goes and reported. Every recovery is a :class:`Problem`, which the readers
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import email.utils
 from dataclasses import dataclass, field
@@ -59,7 +60,11 @@ class MailMessage:
 def parse_message(data: bytes) -> MailMessage | None:
     """Parse one message; None when the bytes hold no mail headers at all (From, Date, Message-ID, Subject)."""
     problems: list[Problem] = []
-    message = email.message_from_bytes(data, policy=_POLICY)
+    try:
+        message = email.message_from_bytes(data, policy=_POLICY)
+    except RecursionError:  # the stdlib parser recurses once per nesting level of multipart parts
+        message = email.parser.BytesParser(policy=_POLICY).parsebytes(data, headersonly=True)
+        problems.append(Problem("mime_defect", "MIME parts nested too deeply to parse; body read as raw text"))
     headers = _raw_headers(message)
     if not any(name in headers for name in _IDENTIFYING):
         return None
@@ -102,8 +107,8 @@ def message_ids(value: str | None) -> list[str]:
         if token and not any(c.isspace() for c in token):
             ids.append(token)
         position = closing + 1
-    if not ids and value.strip() and len(value.split()) == 1:
-        ids.append(value.strip().strip("<>"))
+    if not ids and "<" not in value and ">" not in value and len(value.split()) == 1:
+        ids.append(value.strip())
     return ids
 
 
@@ -211,6 +216,20 @@ def _date(value: str | None, problems: list[Problem]) -> datetime | None:
 
 
 def _body(message: EmailMessage, problems: list[Problem]) -> tuple[str, tuple[Segment, ...]]:
+    try:
+        return _decoded_body(message, problems)
+    except RecursionError:  # walking a structure nested deeper than the stack allows
+        problems.append(Problem("mime_defect", "MIME parts nested too deeply to read; body read as raw text"))
+        raw = message.get_payload()
+        text = raw if isinstance(raw, str) else ""
+        return prepare_body(_repair_8bit_text(text))
+
+
+def _repair_8bit_text(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", errors="replace")
+
+
+def _decoded_body(message: EmailMessage, problems: list[Problem]) -> tuple[str, tuple[Segment, ...]]:
     part = _body_part(message)
     if part is None:
         problems.append(Problem("no_text_part", "no text part; the post is empty"))

@@ -214,8 +214,12 @@ def _problem_notices(reads: Iterable[_Read], source: str) -> list[Notice]:
     notices = []
     for kind, found in by_kind.items():
         count = sum(p.count for _, p in found)
+        if len(found) == 1:
+            read, problem = found[0]
+            notices.append(Notice(kind, f"{read.where}: {problem.detail}", count))
+            continue
         shown = _examples([f"{r.where}: {p.detail}" for r, p in found])
-        notices.append(Notice(kind, f"{source}: {len(found)} message(s): {shown}", count))
+        notices.append(Notice(kind, f"{source}: {len(found)} messages: {shown}", count))
     return notices
 
 

@@ -36,11 +36,17 @@ def signature_start(lines: Sequence[Line], first: int, last: int) -> int | None:
         last -= 1
     if last < first:
         return None
-    for index in range(first, last + 1):
+    dashes = None
+    following = 0  # non-blank lines after ``index``
+    for index in range(last, first - 1, -1):
+        if following > _MAX_SIGNATURE_LINES:
+            break
         if lines[index].text.rstrip() == "--":
-            following = sum(1 for line in lines[index + 1 : last + 1] if not line.blank)
-            if following <= _MAX_SIGNATURE_LINES:
-                return index
+            dashes = index  # the earliest one close enough to the end wins
+        if not lines[index].blank:
+            following += 1
+    if dashes is not None:
+        return dashes
     if _is_device_line(lines[last].text):
         start = last
         if start - 1 >= first and _is_sign_off(lines[start - 1].text):

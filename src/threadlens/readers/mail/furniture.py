@@ -155,8 +155,8 @@ def _introduction(lines: Sequence[Line], index: int, quote_after: QuoteAfter) ->
     return None
 
 
-def _signatures(lines: Sequence[Line], end: int, claimed: Sequence[bool]) -> list[Segment]:
-    """A signature at the end of each run of the author's own lines."""
+def _signatures(lines: Sequence[Line], end: int, claimed: list[bool]) -> list[Segment]:
+    """A signature at the end of each run of the author's own lines (its lines are claimed)."""
     out: list[Segment] = []
     first: int | None = None
     for index in range(end + 1):
@@ -166,8 +166,9 @@ def _signatures(lines: Sequence[Line], end: int, claimed: Sequence[bool]) -> lis
         elif not own and first is not None:
             start = signature_start(lines, first, index - 1)
             if start is not None:
-                out.append(_segment("signature", lines, start, _last_content(lines, start, index),
-                                    _signature_marker(lines[start].text)))
+                last = _last_content(lines, start, index)
+                out.append(_segment("signature", lines, start, last, _signature_marker(lines[start].text)))
+                _claim(claimed, start, last + 1)
             first = None
     return out
 
