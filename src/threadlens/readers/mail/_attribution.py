@@ -60,8 +60,12 @@ def find_attribution(lines: Sequence[Line], index: int, quote_after: QuoteAfter)
     if len(line.text) > _MAX_LINE:
         return None
     head = _head(line.text)
-    found = _with_opener(lines, index, head, quote_after)
-    if found is None and _date_first(head):
+    opener = head.startswith(OPENERS)
+    dated = _date_first(head)
+    if not (opener or dated or line.text.rstrip().endswith((":", "-", "<"))):
+        return None  # most lines: nothing here can start or end an attribution
+    found = _with_opener(lines, index, head, quote_after) if opener else None
+    if found is None and dated:
         found = _dated(lines, index, quote_after)
     if found is None:
         found = _mid_line(lines, index, quote_after)
@@ -192,8 +196,7 @@ def _date_first(head: str) -> bool:
         return False
     if head[0].isdigit():
         return True
-    lowered = head[:4].lower()
-    return any(lowered.startswith(day) for day in _WEEKDAYS) and "," in head[:5]
+    return "," in head[:5] and head[:4].lower().startswith(_WEEKDAYS)
 
 
 def _ends_attribution(text: str, opener: str) -> bool:

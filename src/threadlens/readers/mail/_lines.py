@@ -25,10 +25,7 @@ class Line:
     text: str
     depth: int      # '>' quote depth (0: not a quote line)
     taken: bool     # inside a span the markup already claims
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
+    blank: bool     # nothing but whitespace
 
     @property
     def plain(self) -> bool:
@@ -52,8 +49,9 @@ def split_lines(text: str, taken: Sequence[Segment] = ()) -> list[Line]:
         end = len(text) if newline < 0 else newline
         stripped_end = end - 1 if end > position and text[end - 1] == "\r" else end
         depth, _, _ = marker_prefix(text, position, stripped_end)
-        lines.append(Line(position, stripped_end, text[position:stripped_end], depth,
-                          _covered(spans, starts, position, stripped_end)))
+        content = text[position:stripped_end]
+        lines.append(Line(position, stripped_end, content, depth, _covered(spans, starts, position, stripped_end),
+                          not content.strip()))
         if newline < 0:
             break
         position = newline + 1

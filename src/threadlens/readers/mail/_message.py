@@ -68,19 +68,18 @@ def parse_message(data: bytes) -> MailMessage | None:
     headers = _raw_headers(message)
     if not any(name in headers for name in _IDENTIFYING):
         return None
-    message_id = _header_text("Message-ID", headers.get("message-id"), problems)
+    message_id = _unfolded(headers.get("message-id"))
     ids = message_ids(message_id)
     sender = _address(headers.get("from"), problems)
     text, markup = _body(message, problems)
-    date_text = _header_text("Date", headers.get("date"), problems)
-    created = _date(date_text, problems)
-    in_reply_to = _link_ids(_header_text("In-Reply-To", headers.get("in-reply-to"), problems))
+    created = _date(_unfolded(headers.get("date")), problems)
+    in_reply_to = _link_ids(_unfolded(headers.get("in-reply-to")))
     subject = _header_text("Subject", headers.get("subject"), problems)
     return MailMessage(
         id=ids[0] if ids else None,
         message_id=message_id.strip() if message_id else None,
         in_reply_to=in_reply_to[0] if in_reply_to else None,
-        references=_link_ids(_header_text("References", headers.get("references"), problems)),
+        references=_link_ids(_unfolded(headers.get("references"))),
         author=sender[0], address=sender[1], created=created,
         subject=" ".join(subject.split()) if subject else None,
         list_id=_header_text("List-Id", headers.get("list-id"), problems),
@@ -158,6 +157,11 @@ def _raw_headers(message: Message) -> dict[str, str]:
     for name, value in message.raw_items():
         headers.setdefault(name.lower(), value)
     return headers
+
+
+def _unfolded(raw: str | None) -> str | None:
+    """A header whose value is ids or a date: unfolded, 8-bit bytes repaired, no RFC 2047 decoding needed."""
+    return None if raw is None else " ".join(_repair_8bit(raw).split())
 
 
 def _header_text(name: str, raw: str | None, problems: list[Problem]) -> str | None:
