@@ -123,8 +123,8 @@ def test_mail_notmuch_nested_quotes_attribute_to_the_grandparent(analyses: dict[
                         nested += 1
                         grandparent += s.source == ancestors[1].id
                         older += s.source in {p.id for p in ancestors[1:]}
-    assert nested >= 80
-    assert grandparent / nested >= 0.85 and older / nested >= 0.88
+    assert nested >= 80  # measured: 83 quotes, 71 from the grandparent, 74 from it or an older message
+    assert grandparent / nested >= 0.8 and older / nested >= 0.85
 
 
 def test_mail_notmuch_no_furniture_misread_as_quote(mboxes: dict[str, list[Thread]]) -> None:
