@@ -180,3 +180,16 @@ def test_mail_cli_analyze_mbox(tmp_path: Path) -> None:
     assert kinds == {"reply", "quote", "attribution", "signature"}
     formats = runner.invoke(app, ["formats"]).stdout
     assert all(f"{name} " in formats for name in ("mbox", "eml", "maildir"))
+
+
+def test_mail_cli_broken_mime_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.eml"
+    path.write_bytes(b"From: a@example.org\nSubject: x\nMessage-ID: <1@example.org>\n"
+                     b'Content-Type: multipart/mixed; boundary="zz"\n\n--zz\nContent-Type: text/plain; charset=klingon\n'
+                     b"Content-Transfer-Encoding: base64\n\naGVsbG8gd29ybGQ=!!!\n")
+    result = runner.invoke(app, ["analyze", str(path), "--no-stance", "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["posts"][0]["text"] == "hello world"
+    assert data["summary"]["notices"] == {"mime_defect": 2, "unknown_charset": 1}
+    assert "Traceback" not in result.output
