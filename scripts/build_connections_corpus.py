@@ -30,26 +30,32 @@ SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
 
 
 def assign_splits(rows: list[dict]) -> dict[str, str]:
-    """Conversation id -> split: whole conversations, label shares close to the corpus's in every split.
+    """Conversation id -> split: whole conversations, each split close to its share of every label and of
+    the replies (so thread-aware figures can be measured on dev and test too).
 
-    Conversations are taken largest first (ties in the order of a hash of their id) and each goes to the
-    split with the most room left for its labels. Nothing but the labels and ids is looked at.
+    Conversations are taken in the order of a hash of their id; each goes to the split whose quota of its
+    labels and replies is least filled. Nothing but ids, labels and reply links is looked at.
     """
     by_conversation: dict[str, Counter] = {}
     for row in rows:
-        by_conversation.setdefault(row["conversation_id"], Counter())[row["label"]] += 1
-    totals = Counter(row["label"] for row in rows)
-    room = {split: {label: share * totals[label] for label in LABELS} for split, share in SHARES.items()}
-    order = sorted(by_conversation, key=lambda c: (-sum(by_conversation[c].values()),
-                                                    hashlib.sha256(c.encode()).hexdigest()))
+        counts = by_conversation.setdefault(row["conversation_id"], Counter())
+        counts[row["label"]] += 1
+        counts["reply"] += row["reply_to"] is not None
+    totals: Counter = Counter()
+    for counts in by_conversation.values():
+        totals.update(counts)
+    quota = {split: {key: share * totals[key] for key in totals} for split, share in SHARES.items()}
+    filled = {split: Counter() for split in SHARES}
     assignment: dict[str, str] = {}
-    for conversation in order:
+    for conversation in sorted(by_conversation, key=lambda c: hashlib.sha256(c.encode()).hexdigest()):
         counts = by_conversation[conversation]
-        best = max(SHARES, key=lambda split: sum(min(n, room[split][label]) for label, n in counts.items())
-                   - 0.001 * list(SHARES).index(split))
+
+        def fullness(split: str) -> float:
+            return sum(n * (filled[split][key] + n) / quota[split][key] for key, n in counts.items() if n)
+
+        best = min(SHARES, key=fullness)
         assignment[conversation] = best
-        for label, n in counts.items():
-            room[best][label] -= n
+        filled[best].update(counts)
     return assignment
 
 
@@ -119,7 +125,9 @@ def main() -> int:
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in part)
         (CORPUS / f"{name}.jsonl").write_text(text, encoding="utf-8")
         counts = Counter(r["label"] for r in part)
-        print(f"{name:5} {len(part):4} posts  " + "  ".join(f"{label} {counts[label]}" for label in LABELS))
+        replies = sum(r["reply_to"] is not None for r in part)
+        print(f"{name:5} {len(part):4} posts  " + "  ".join(f"{label} {counts[label]}" for label in LABELS)
+              + f"  replies {replies}")
     return 0
 
 

@@ -153,13 +153,15 @@ def test_quotes_inline(reply: str, expected: str) -> None:
         # a short common phrase that happens to occur elsewhere
         ([("a", "I agree. Lunch matters more than code.", None), ("b", "I agree.", "a")], "b"),
         ([("a", "I agree. Lunch matters more than code.", None), ("b", "I agree. Ship it and see.", "a")], "b"),
+        ([("a", "I read it like this: skill first, network second, luck third.", None),
+          ("b", "I read it like this\nand I think you have the order backwards.", "a")], "b"),
         # a post repeating its own sentence
         ([("a", "Completely unrelated opener about the conference.", None),
           ("b", "Skill compounds over a career. I mean it. Skill compounds over a career.", "a")], "b"),
         # quoted words that appear nowhere earlier
         ([("a", PARENT, None), ("b", 'My manager calls it "culture fit at the whiteboard" every time.', "a")], "b"),
     ],
-    ids=["scare-quotes", "i-agree", "i-agree-plus", "own-repeat", "quoted-unknown"],
+    ids=["scare-quotes", "i-agree", "i-agree-plus", "stock-phrase", "own-repeat", "quoted-unknown"],
 )
 def test_quotes_traps_are_not_attributed_quotes(posts: list[tuple[str, str, str | None]], post_id: str) -> None:
     result = _analysis(posts)

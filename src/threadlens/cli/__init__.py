@@ -6,7 +6,10 @@ import os
 import sys
 
 from ._app import app
-from . import analyze as _analyze  # noqa: F401  (registers the command)
+from . import analyze as _analyze  # noqa: F401  (each module registers its commands)
+from . import stance as _stance  # noqa: F401
+from . import convert as _convert  # noqa: F401
+from . import fetch as _fetch  # noqa: F401
 
 __all__ = ["app", "main"]
 

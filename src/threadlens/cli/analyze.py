@@ -37,10 +37,13 @@ def analyze(
         threads = read_threads(source, format=input_format)
         analyses = list(analyze_threads(threads, stance=not no_stance, model=model))
         warn_notices([n.message for t in threads for n in t.notices])
+        if output_format is OutputFormat.text and output is None and sys.stdout.isatty():
+            _print_terminal(analyses)
+            return
         if output_format is OutputFormat.json:
             rendered = json.dumps(report_dict(analyses), ensure_ascii=False) + "\n"
         else:
-            rendered = _terminal_text(analyses, to_file=output is not None)
+            rendered = _terminal_text(analyses)
         if output is not None:
             from .._atomic import write_text_atomic
 
@@ -50,16 +53,24 @@ def analyze(
             sys.stdout.flush()
 
 
-def _terminal_text(analyses: list, *, to_file: bool) -> str:  # type: ignore[type-arg]
+def _print_terminal(analyses: list) -> None:  # type: ignore[type-arg]
     from rich.console import Console
 
     from ..views.terminal import render_analyses
 
-    console = Console(record=False, file=None, force_terminal=None if not to_file else False,
-                      soft_wrap=False, highlight=False, emoji=False, markup=False)
+    render_analyses(analyses, Console(highlight=False, emoji=False, markup=False))
+
+
+def _terminal_text(analyses: list) -> str:  # type: ignore[type-arg]
+    """The terminal view as plain text (no colours, 100 columns) for pipes and files."""
+    from rich.console import Console
+
+    from ..views.terminal import render_analyses
+
+    console = Console(width=100, force_terminal=False, no_color=True, highlight=False, emoji=False, markup=False)
     with console.capture() as capture:
         render_analyses(analyses, console)
-    return capture.get()
+    return "\n".join(line.rstrip() for line in capture.get().splitlines()) + "\n"
 
 
 @app.command()

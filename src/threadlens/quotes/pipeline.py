@@ -49,15 +49,16 @@ if not Doc.has_extension("tl_posts"):
     "threadlens_quotes",
     assigns=["doc.spans", "doc._.tl_posts", "span._.tl_source", "span._.tl_marker"],
     requires=["token.is_sent_start"],
-    default_config={"copy_min_words": 5, "copy_min_similarity": 0.8, "inline_min_words": 3,
+    default_config={"copy_min_words": 5, "copy_min_letters": 20, "copy_min_similarity": 0.8, "inline_min_words": 3,
                     "inline_min_similarity": 0.8, "marker_min_similarity": 0.6, "duplicate_min_words": 8,
                     "duplicate_min_similarity": 0.9},
 )
-def make_quote_splitter(nlp: Language, name: str, copy_min_words: int, copy_min_similarity: float,
+def make_quote_splitter(nlp: Language, name: str, copy_min_words: int, copy_min_letters: int,
+                        copy_min_similarity: float,
                         inline_min_words: int, inline_min_similarity: float, marker_min_similarity: float,
                         duplicate_min_words: int, duplicate_min_similarity: float) -> QuoteSplitter:
     return QuoteSplitter(SplitConfig(
-        copy_min_words=copy_min_words, copy_min_similarity=copy_min_similarity, inline_min_words=inline_min_words,
+        copy_min_words=copy_min_words, copy_min_letters=copy_min_letters, copy_min_similarity=copy_min_similarity, inline_min_words=inline_min_words,
         inline_min_similarity=inline_min_similarity, marker_min_similarity=marker_min_similarity,
         duplicate_min_words=duplicate_min_words, duplicate_min_similarity=duplicate_min_similarity))
 

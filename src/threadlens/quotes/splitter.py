@@ -30,13 +30,15 @@ __all__ = ["SplitConfig", "PostSplit", "split_post", "reply_segments"]
 class SplitConfig:
     """Thresholds of the quote splitter.
 
-    An unmarked copy needs ``copy_min_words`` words matching an earlier post at ``copy_min_similarity``
-    (share of its words found in order); an inline quote ``inline_min_words`` (or two long words found
+    An unmarked copy needs ``copy_min_words`` words (``copy_min_letters`` letters: short stock phrases
+    such as "I read it like this" don't count) matching an earlier post at ``copy_min_similarity`` (share
+    of its words found in order); an inline quote ``inline_min_words`` (or two long words found
     in the parent or an ancestor); a marker quote is attributed from ``marker_min_similarity``; a post is a
     duplicate when it repeats an earlier post of at least ``duplicate_min_words`` words almost entirely.
     """
 
     copy_min_words: int = 5
+    copy_min_letters: int = 20
     copy_min_similarity: float = 0.8
     inline_min_words: int = 3
     inline_min_similarity: float = 0.8
@@ -119,7 +121,7 @@ def _copies(text: str, index: ThreadIndex, sentences: Sequence[tuple[int, int]],
     found: list[Segment] = []
     for start, end in _units(text, sentences, taken):
         words = words_of(text, start=start, end=end)
-        if len(words) < config.copy_min_words:
+        if len(words) < config.copy_min_words or words.letters < config.copy_min_letters:
             continue
         match = index.find(words, prefer=prefer, min_similarity=config.copy_min_similarity)
         if match is None or match.matched_words < config.copy_min_words - 1:

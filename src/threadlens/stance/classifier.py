@@ -133,7 +133,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         config = {"params": self.get_params(), "classes": [str(c) for c in self.classes_],
                   "scheme": self.scheme_.to_dict(), "paired": self.paired_,
-                  "features": self.text_features_.describe()}
+                  "features": self.text_features_.describe(),
+                  "labeler": {"context_words": getattr(self, "context_words_", None)}}
         files = {"config.json": pack_json(config), "head.safetensors": pack_arrays(self.head_.arrays()),
                  **self.text_features_.files()}
         if self.relation_ is not None:
@@ -168,6 +169,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             model.paired_ = bool(config.get("paired", False))
             model.relation_ = RelationModel.from_files(files, source=str(root))
             model.card_ = unpack_json(files["card.json"], source=str(root)) if "card.json" in files else None
+            context_words = (config.get("labeler") or {}).get("context_words")
+            if context_words is not None:
+                model.context_words_ = float(context_words)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{root}: model files are inconsistent ({exc}); save the model again") from None
         model.path_ = root

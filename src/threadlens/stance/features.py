@@ -13,18 +13,55 @@ from ..errors import ModelError
 from .lexical import LexicalFeatures
 from .persistence import pack_arrays, pack_json, unpack_arrays, unpack_json
 
-__all__ = ["TextFeatures", "EmbeddingFeatures", "LexicalTextFeatures", "text_features", "get_encoder"]
+__all__ = ["TextFeatures", "EmbeddingFeatures", "LexicalTextFeatures", "CachedEncoder", "text_features", "get_encoder"]
 
-_ENCODERS: dict[tuple[str, str], Any] = {}
+_ENCODERS: dict[tuple[str, str], CachedEncoder] = {}
 
 
-def get_encoder(name: str, backend: str = "auto") -> Any:
-    """A loaded sentence encoder, shared by every model in the process."""
+class CachedEncoder:
+    """A sentence encoder with a bounded cache keyed by a hash of each text: a text is encoded once per process,
+    however many models, folds or threads ask for it; identical texts in one call are encoded once too."""
+
+    def __init__(self, encoder: Any, *, cache_size: int = 50_000) -> None:
+        self.inner = encoder
+        self.name = encoder.name
+        self.dim = int(encoder.dim)
+        self.backend = getattr(encoder, "backend", "unknown")
+        self.weights_sha256 = getattr(encoder, "weights_sha256", None)
+        self.cache_size = cache_size
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self.encoded = 0  # texts actually sent to the encoder
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        missing: dict[bytes, str] = {}
+        for row, (key, text) in enumerate(zip(keys, texts)):
+            vector = self._cache.get(key)
+            if vector is not None:
+                out[row] = vector
+            elif key not in missing:
+                missing[key] = text
+        if missing:
+            vectors = np.asarray(self.inner.encode(list(missing.values())), dtype=np.float32)
+            self.encoded += len(missing)
+            fresh = dict(zip(missing, vectors))
+            for row, key in enumerate(keys):
+                if key in fresh:
+                    out[row] = fresh[key]
+            self._cache.update(fresh)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return out
+
+
+def get_encoder(name: str, backend: str = "auto") -> CachedEncoder:
+    """A loaded sentence encoder, shared (with its cache) by every model in the process."""
     key = (name, backend)
     if key not in _ENCODERS:
         from ..embeddings import load_encoder
 
-        _ENCODERS[key] = load_encoder(name, backend=backend)
+        _ENCODERS[key] = CachedEncoder(load_encoder(name, backend=backend))
     return _ENCODERS[key]
 
 
@@ -57,38 +94,21 @@ class TextFeatures:
 
 
 class EmbeddingFeatures(TextFeatures):
-    """Sentence embeddings; with targets, ``[text, target, text * target]``. Repeated texts are encoded once."""
+    """Sentence embeddings; with targets, ``[text, target, text * target]``."""
 
     kind = "embedding"
 
-    def __init__(self, encoder_name: str, *, backend: str = "auto", cache_size: int = 100_000) -> None:
+    def __init__(self, encoder_name: str, *, backend: str = "auto") -> None:
         self.encoder_name = encoder_name
         self.backend = backend
-        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
 
     @property
     def encoder(self) -> Any:
         return get_encoder(self.encoder_name, self.backend)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of ``texts`` (float32, one row each), from the cache where seen before."""
-        keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
-        missing: dict[bytes, str] = {}
-        for key, text in zip(keys, texts):
-            if key not in self._cache and key not in missing:
-                missing[key] = text
-        if missing:
-            vectors = self.encoder.encode(list(missing.values()))
-            for key, vector in zip(missing, vectors):
-                self._cache[key] = vector
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        dim = self.encoder.dim
-        out = np.empty((len(texts), dim), dtype=np.float32)
-        for row, key in enumerate(keys):
-            out[row] = self._cache[key]
-        return out
+        """Embeddings of ``texts`` (float32, one row each); texts seen before come from the cache."""
+        return self.encoder.encode(list(texts))
 
     def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> np.ndarray:
         vectors = self.embed(texts)

@@ -44,9 +44,9 @@ def post_target(post: PostAnalysis, ids: set[str] | dict[str, Any]) -> str | Non
 class StanceLabeler:
     """Adds stance and relation labels to analysed threads using a :class:`StanceClassifier`."""
 
-    def __init__(self, model: StanceClassifier, *, context_words: float = 12.0) -> None:
+    def __init__(self, model: StanceClassifier, *, context_words: float | None = None) -> None:
         self.model = model
-        self.context_words = context_words
+        self.context_words = context_words if context_words is not None else getattr(model, "context_words_", 12.0)
         scheme = model.scheme_
         self.labels = [label for label in scheme.label_names if label in set(map(str, model.classes_))]
         self._columns = [list(map(str, model.classes_)).index(label) for label in self.labels]
@@ -108,7 +108,7 @@ class StanceLabeler:
                 p_target = final[target]
                 context = (weights.get("agree", 0.0) * p_target + weights.get("disagree", 0.0) * p_target[self._flip]
                            + weights.get("neutral", 0.0) * p)
-                w = min(1.0, len(text.split()) / self.context_words)
+                w = min(1.0, len(text.split()) / self.context_words) if self.context_words > 0 else 1.0
                 p = (w * p + (1 - w) * context).astype(np.float32)
                 p = p / p.sum()
             final[post.id] = p

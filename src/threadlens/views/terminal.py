@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
+from rich.segment import Segment as RichSegment
+from rich.style import Style
 from rich.text import Text
 
 from ..analysis import PostAnalysis, Summary, ThreadAnalysis, summarize
@@ -21,6 +23,21 @@ STANCE_STYLES = {"worth_connecting": "bold magenta", "skill_matters": "bold cyan
 RELATION_STYLES = {"agree": "green", "disagree": "red", "neutral": "dim"}
 _MAX_INDENT = 12
 _MAX_SEGMENT_CHARS = 2000
+
+
+class _Bar:
+    """A block of text with a bar down its left edge on every wrapped line (how quotes are set apart)."""
+
+    def __init__(self, body: Text, style: str = "yellow") -> None:
+        self.body = body
+        self.style = Style.parse(style)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(10, options.max_width - 2)
+        for line in console.render_lines(self.body, options.update(width=width), pad=False):
+            yield RichSegment("│ ", self.style)
+            yield from line
+            yield RichSegment.line()
 
 
 def render_analyses(analyses: Sequence[ThreadAnalysis], console: Console) -> None:
@@ -55,11 +72,10 @@ def _post_view(post: PostAnalysis) -> RenderableType:
         body = _clip(segment.text_of(text))
         if segment.kind == "quote":
             tag = f"quoting {segment.source}" if segment.source else "quote, source not in thread"
-            quote = Text("│ ", style="yellow")
-            quote.append(body, style="italic dim")
+            quote = Text(body, style="italic dim")
             quote.append(f"  ← {tag} [{segment.marker}]" if segment.marker else f"  ← {tag}",
                          style="yellow" if segment.source else "dim yellow")
-            lines.append(Padding(quote, (0, 0, 0, 1)))
+            lines.append(_Bar(quote))
         elif segment.kind == "reply":
             lines.append(Text(body, style="dim" if post.duplicate_of else ""))
         else:
