@@ -193,3 +193,12 @@ def test_mail_cli_broken_mime_is_a_warning_not_an_error(tmp_path: Path) -> None:
     assert data["posts"][0]["text"] == "hello world"
     assert data["summary"]["notices"] == {"mime_defect": 2, "unknown_charset": 1}
     assert "Traceback" not in result.output
+
+
+def test_mail_long_message_keeps_its_furniture_past_the_cut() -> None:
+    body = "Start.\n" + "filler line of a very long message\n" * 7000 + "\n-- \nAnn Lee\n"
+    assert len(body) > 200_000  # the splitter reads the first 200,000 characters of a post
+    thread = threadlens.read_thread(_message("long@x", body))
+    segments = threadlens.analyze(thread, stance=False)["long@x"].segments
+    assert [(s.kind, s.marker) for s in segments] == [("reply", None), ("signature", "--")]
+    assert thread.posts[0].text[segments[-1].start : segments[-1].end] == "-- \nAnn Lee"
