@@ -132,22 +132,22 @@ def mail_files(path: Path) -> list[Path]:
 
 def _threads(reads: Iterable[_Read], *, source: str, notices: Iterable[Notice] = ()) -> list[Thread]:
     """Threads of parsed messages: ids made unique, links resolved, conversations grouped, notices summed."""
-    kept: list[_Read] = []
+    kept: list[tuple[str, _Read]] = []
     seen: dict[str, str] = {}
     duplicates: list[str] = []
     missing_ids = 0
     for read in reads:
-        message = read.message
-        if message.id is None:
-            message.id = _made_id(message)
+        message_id = read.message.id
+        if message_id is None:
+            message_id = read.message.id = _made_id(read.message)
             missing_ids += 1
-        if message.id in seen:
-            duplicates.append(f"<{message.id}> at {read.where}, first at {seen[message.id]}")
+        if message_id in seen:
+            duplicates.append(f"<{message_id}> at {read.where}, first at {seen[message_id]}")
             continue
-        seen[message.id] = read.where
-        kept.append(read)
+        seen[message_id] = read.where
+        kept.append((message_id, read))
 
-    links = link_messages([(r.message.id, r.message.in_reply_to, r.message.references) for r in kept])  # type: ignore[misc]
+    links = link_messages([(i, r.message.in_reply_to, r.message.references) for i, r in kept])
     extra = list(notices)
     if duplicates:
         extra.append(Notice("duplicate_id", f"{source}: {len(duplicates)} message(s) repeat a Message-ID already "
@@ -158,11 +158,11 @@ def _threads(reads: Iterable[_Read], *, source: str, notices: Iterable[Notice] =
     if links.loops:
         extra.append(Notice("reply_loop", f"{source}: {len(links.loops)} message(s) whose References loop back "
                             f"to themselves; those links dropped ({_examples(links.loops)})", len(links.loops)))
-    extra.extend(_problem_notices(kept, source))
+    extra.extend(_problem_notices([read for _, read in kept], source))
 
-    items = [LoosePost(post=_post(read, links.reply_to[read.message.id]),  # type: ignore[index]
-                       conversation=links.conversation[read.message.id], line=read.line)  # type: ignore[index]
-             for read in kept]
+    items = [LoosePost(post=_post(message_id, read, links.reply_to[message_id]),
+                       conversation=links.conversation[message_id], line=read.line)
+             for message_id, read in kept]
     threads = build_threads(items, source=source, notices=extra)
     for thread in threads:
         _resolve_cited_messages(thread)
@@ -178,7 +178,7 @@ def _made_id(message: MailMessage) -> str:
     return f"no-message-id-{hashlib.sha1(content.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def _post(read: _Read, reply_to: str | None) -> Post:
+def _post(message_id: str, read: _Read, reply_to: str | None) -> Post:
     message = read.message
     meta: dict[str, object] = {"subject": message.subject, "from": message.address, "list_id": message.list_id,
                                "message_id": message.message_id}
@@ -186,8 +186,7 @@ def _post(read: _Read, reply_to: str | None) -> Post:
         meta["line"] = read.line
     if read.file is not None:
         meta["file"] = read.file
-    assert message.id is not None
-    return Post(id=message.id, text=message.text, author=message.author, reply_to=reply_to,
+    return Post(id=message_id, text=message.text, author=message.author, reply_to=reply_to,
                 created=message.created, meta=meta, markup=message.markup)
 
 
