@@ -1,6 +1,7 @@
 """Grouped K-fold cross-validation of the `connections` stance models on the corpus's train + dev posts.
 
     python scripts/cv_connections.py [--folds 5 10] [--models connections-lexical connections]
+                                     [--fresh lexical embedding]
 
 train.jsonl and dev.jsonl of corpora/connections are joined into one thread-layout JSONL file (their
 conversations are disjoint), and for every model and K the real command line runs::
@@ -9,7 +10,9 @@ conversations are disjoint), and for every model and K the real command line run
 
 ``evaluate --cv`` refits the model's own settings (features, C, scheme) K times; thread-layout data is
 split into own words by the quote pipeline and folded by conversation (GroupKFold), so no thread has
-posts on both sides of a fold. Printed: mean ± sd over the folds (population sd, as the library reports
+posts on both sides of a fold. ``--fresh KIND`` first trains a model of that feature kind on train.jsonl
+with ``threadlens train`` (C chosen there by grouped CV) and cross-validates it the same way: the figures
+of a feature kind whose model is not shipped (yet). Printed: mean ± sd over the folds (population sd, as the library reports
 it) of accuracy and macro-F1, beside a majority-class baseline.
 
 Caveat: each model's C was chosen by cross-validation on train.jsonl when it was built, so these folds
@@ -58,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, nargs="+", default=[5, 10], help="K of K-fold (default: 5 10)")
     parser.add_argument("--models", nargs="+", default=list(MODELS), help="model names or directories")
+    parser.add_argument("--fresh", nargs="*", default=[], choices=["lexical", "embedding"],
+                        help="also train a model of this feature kind on train.jsonl and cross-validate it")
     parser.add_argument("--splits", nargs="+", default=["train", "dev"], choices=["train", "dev", "test"])
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -66,16 +71,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="threadlens-cv-") as tmp:
         data = join_splits(args.splits, Path(tmp) / f"{'+'.join(args.splits)}.jsonl")
         rows.append(majority_row(data))
-        for model in args.models:
+        models: list[str] = list(args.models)
+        for kind in args.fresh:
+            fresh = Path(tmp) / f"fresh-{kind}"
+            run = run_threadlens(["train", CORPUS / "train.jsonl", "-o", fresh, "--features", kind,
+                                  "--scheme", "connections"])
+            print(f"  train fresh {kind}: {run.error if not run.ok else f'{run.seconds:.0f} s'}", file=sys.stderr)
+            if run.ok:
+                models.append(str(fresh))
+            else:
+                failures.append(f"fresh {kind}: {run.error}")
+        for model in models:
             for k in args.folds:
                 run = run_threadlens(["evaluate", model, data, "--cv", k, "--format", "json"])
                 print(f"  {model} K={k}: {run.error if not run.ok else f'{run.seconds:.0f} s'}", file=sys.stderr)
                 if not run.ok:
                     failures.append(f"{model} K={k}: {run.error}")
-                    rows.append([model, "failed", k, None, None, None, None, None])
+                    rows.append([_name(model), "failed", k, None, None, None, None, None])
                     continue
                 cv = run.json()["cross_validation"]
-                rows.append([model, _features(model), cv["folds"], cv["accuracy"], cv["accuracy_std"],
+                rows.append([_name(model), _features(model), cv["folds"], cv["accuracy"], cv["accuracy_std"],
                              cv["macro_f1"], cv["macro_f1_std"], f"{run.seconds:.0f}"])
     print(f"grouped cross-validation on {' + '.join(args.splits)} of {CORPUS.relative_to(ROOT)}")
     print(format_table(["model", "features", "K", "accuracy", "± sd", "macro-F1", "± sd", "seconds"], rows))
@@ -83,6 +98,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(failure)
     print(f"\n{platform_note()}; total run time {time.perf_counter() - started:.0f} s")
     return 1 if failures else 0
+
+
+def _name(model: str) -> str:
+    """A shipped model's name, or ``fresh KIND (C=...)`` for one trained here."""
+    import json
+
+    path = Path(model)
+    if path.name.startswith("fresh-") and (path / "config.json").is_file():
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        return f"fresh {path.name[6:]} (C={config['params']['C']:g})"
+    return model
 
 
 def _features(model: str) -> str:
