@@ -127,3 +127,22 @@ def test_cv_joins_splits_and_counts_the_majority(tmp_path: Path) -> None:
     name, label, _, accuracy, _, macro_f1, _, _ = cv.majority_row(joined)
     assert (name, label) == ("majority", "always neutral")
     assert accuracy == pytest.approx(372 / 942) and 0 < macro_f1 < accuracy
+
+
+def test_diag_feature_sets_match_the_pairing_threadlens_builds() -> None:
+    import numpy as np
+
+    diag = _script("diag_stance_pairing")
+    text, target = np.array([[1.0, 2.0]]), np.array([[3.0, 5.0]])
+    widths = {kind: diag.features(kind, text, target).shape[1] for kind in diag.FEATURE_SETS}
+    assert widths == {"text": 2, "text+target": 4, "text+product": 4, "text+target+product": 6}
+    assert diag.features("text+target+product", text, target).tolist() == [[1.0, 2.0, 3.0, 5.0, 3.0, 10.0]]
+
+    from threadlens.stance.features import EmbeddingFeatures
+
+    class FixedVectors(EmbeddingFeatures):  # the library's pairing, with vectors instead of an encoder
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            return np.array([{"a claim": text[0], "a motion": target[0]}[t] for t in texts])
+
+    library = FixedVectors("unused").transform(["a claim"], ["a motion"])
+    assert library.tolist() == diag.features("text+target+product", text, target).tolist()
