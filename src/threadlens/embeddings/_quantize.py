@@ -1,0 +1,158 @@
+"""Int8 dynamic quantisation of the fp32 encoder graph, with SmoothQuant-style rescaling.
+
+Chosen recipe (measured on 1,000 HN comments vs sentence-transformers, batch 64):
+
+================================================  ==========  =========  ============
+variant                                           cos mean    cos min    proxy flips*
+================================================  ==========  =========  ============
+quantize_dynamic defaults (per-tensor weights)    0.95494     0.83417    11.0 %
+reduce_range=True                                 0.85604     0.49646    --
+per_channel=True, reduce_range=True               0.99066     0.95572    --
+weight_type=QUInt8                                0.97882     0.89995    --
+per_channel=True                                  0.99235     0.96383     4.6 %
+  + keep FFN-out MatMuls fp32 (6 of 36)           0.99587     0.97519    --
+  + keep FFN-in MatMuls fp32                      0.99492     0.98099    --
+  + keep Q/K/V fp32 / last layer fp32             0.99365 / 0.99285         --
+per_channel + smoothing alpha=0.65                0.99572     0.98147     3.5 %
+per_channel + smoothing alpha=0.8  (chosen)       0.99713     0.97600     2.7 %
+================================================  ==========  =========  ============
+
+\\* share of 1,000 comments whose label differs from the reference under random
+3-prototype nearest-centroid heads (mean of 200 heads); fp32 ONNX gives 0.0 %.
+
+Excluding nodes buys little fidelity for a lot of speed (error is spread evenly
+over the layers); the loss comes from per-tensor *activation* quantisation of
+LayerNorm outputs with outlier channels (e.g. dims 62/63/99, absmax ~30 vs median
+~2).  Smoothing divides each MatMul input channel j by s_j = a_j^alpha / w_j^(1-alpha)
+(a_j: activation absmax on a built-in calibration set, w_j: weight row absmax) and
+multiplies the weight row by s_j, which is exact in fp32 and moves the outliers into
+the per-channel-quantised weights.  The division is one Mul per MatMul input.
+Weight-only 8-bit (MatMulNBits) kept cos ~0.9996 but ran no faster than fp32 here;
+per-token activation quantisation (MatMulInteger) reached 0.9985 but ran 3x slower.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+SMOOTH_ALPHA = 0.8
+
+# A small, fixed calibration set: only per-channel activation maxima are taken from it.
+CALIBRATION_TEXTS: tuple[str, ...] = (
+    "I completely disagree with this take, the data says otherwise.",
+    "Agreed. We moved off it last year and haven't looked back.",
+    "Does anyone have a source for that claim?",
+    "This is the best explanation of the problem I've read so far, thank you!",
+    "Meh. It works, but the docs are awful and support never answers.",
+    "The article conflates two different things: latency and throughput.",
+    "Not sure why you're being downvoted; you're right about the licensing issue.",
+    "lol",
+    "",
+    "Rust's borrow checker is annoying at first, then it becomes second nature.",
+    "Ça dépend du contexte — en Europe la réglementation est très différente.",
+    "東京の家賃は高すぎる。But salaries have not kept up at all.",
+    "Price went from $8 to ~$100 per unit (≈25% of BOM); that's a huge shift.",
+    "> No one is quite sure why.\n\nOn the contrary, plenty of people know exactly why.",
+    "We tried Kubernetes, Nomad and plain systemd units. For a team of four, systemd won. "
+    "Deploys are a git pull and a restart, logs go to journald, and we sleep at night. "
+    "The only thing we miss is bin-packing, but our load is flat enough not to care.",
+    " ".join(["The committee discussed the proposal at length, weighing costs against benefits,"] * 30),
+)
+
+
+def collect_activation_maxima(model: onnx.ModelProto, feeds: Iterable[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Per-channel |x| maxima of every input of a MatMul with a constant weight."""
+    import onnxruntime as ort
+
+    names = sorted({n.input[0] for n in _weight_matmuls(model)})
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    for name in names:
+        probe.graph.output.append(helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1  # one thread: reductions in a fixed order -> reproducible maxima
+    opts.log_severity_level = 3
+    sess = ort.InferenceSession(probe.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    maxima: dict[str, np.ndarray] = {}
+    for feed in feeds:
+        valid = feed["attention_mask"].reshape(-1).astype(bool)
+        for name, value in zip(names, sess.run(names, dict(feed))):
+            batch_max = np.abs(value.reshape(-1, value.shape[-1])[valid]).max(axis=0)
+            maxima[name] = np.maximum(maxima.get(name, 0.0), batch_max)
+    return maxima
+
+
+def smooth(model: onnx.ModelProto, maxima: Mapping[str, np.ndarray], alpha: float = SMOOTH_ALPHA) -> onnx.ModelProto:
+    """Return a copy of ``model`` with each weight-MatMul input rescaled per channel (exact in fp32)."""
+    out = onnx.ModelProto()
+    out.CopyFrom(model)
+    inits = {t.name: t for t in out.graph.initializer}
+    consumers: dict[str, list[onnx.NodeProto]] = {}
+    for node in _weight_matmuls(out):
+        consumers.setdefault(node.input[0], []).append(node)
+
+    nodes = list(out.graph.node)
+    for act, mms in sorted(consumers.items()):
+        weights = [numpy_helper.to_array(inits[n.input[1]]) for n in mms]
+        w_max = np.max([np.abs(w).max(axis=1) for w in weights], axis=0)
+        s = (np.maximum(maxima[act], 1e-5) ** alpha / np.maximum(w_max, 1e-5) ** (1 - alpha)).astype(np.float32)
+        for n, w in zip(mms, weights):
+            inits[n.input[1]].CopyFrom(numpy_helper.from_array((w * s[:, None]).astype(np.float32), n.input[1]))
+        inv = f"{act}.smooth_inv"
+        out.graph.initializer.append(numpy_helper.from_array((1.0 / s).astype(np.float32), inv))
+        scaled = f"{act}.smoothed"
+        mul = helper.make_node("Mul", [act, inv], [scaled], name=f"Smooth_{act}")
+        producer = next(i for i, n in enumerate(nodes) if act in n.output)
+        nodes.insert(producer + 1, mul)
+        for n in mms:
+            n.input[0] = scaled
+    del out.graph.node[:]
+    out.graph.node.extend(nodes)
+    return out
+
+
+def quantize_int8(model: onnx.ModelProto, calibration: Iterable[Mapping[str, np.ndarray]]) -> bytes:
+    """Smooth, then ``quantize_dynamic(per_channel=True)`` every weight MatMul; returns the model bytes."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    smoothed = smooth(model, collect_activation_maxima(model, calibration))
+    with tempfile.TemporaryDirectory(prefix="threadlens-q-") as tmp, _quiet_preprocess_hint():
+        src, dst = Path(tmp, "fp32.onnx"), Path(tmp, "int8.onnx")
+        onnx.save(smoothed, src)
+        quantize_dynamic(
+            src, dst,
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            reduce_range=False,
+            weight_type=QuantType.QInt8,
+        )
+        return dst.read_bytes()
+
+
+@contextmanager
+def _quiet_preprocess_hint() -> Iterator[None]:
+    """quantize_dynamic logs an advisory on the root logger for every call; drop just that line."""
+
+    def drop(record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Please consider to run pre-processing")
+
+    root = logging.getLogger()
+    root.addFilter(drop)
+    try:
+        yield
+    finally:
+        root.removeFilter(drop)
+
+
+def _weight_matmuls(model: onnx.ModelProto) -> list[onnx.NodeProto]:
+    consts = {t.name for t in model.graph.initializer}
+    return [n for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in consts]
+
