@@ -245,3 +245,21 @@ def test_hub_name_offline_gives_clear_error() -> None:
         HF_HUB_OFFLINE="1",
     )
     assert "not-a-cached-model" in out and "local model directory" in out
+
+
+def test_fused_contrib_graph_matches_plain(fp32: SentenceEncoder) -> None:
+    # The com.microsoft-fused flavour is not the default (no measurable gain here) but must stay exact.
+    import onnxruntime as ort
+    from safetensors.numpy import load_file
+
+    from threadlens.embeddings._bert_graph import BertSpec, build_bert_onnx
+    from threadlens.embeddings._tokenize import Batcher
+
+    files = _model_files.inspect(BUNDLED, "x")
+    model = build_bert_onnx(load_file(str(files.weights)), BertSpec.from_config(files.config), fused=True)
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    sample = TEXTS[40:50]
+    out = np.empty((len(sample), 384), np.float32)
+    for rows, feeds in Batcher(files.tokenizer, 256).batches(sample, 4):
+        out[rows] = sess.run(None, feeds)[0]
+    assert _cos(out, fp32.encode(sample)).min() >= 0.99999
