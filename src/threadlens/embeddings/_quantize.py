@@ -16,7 +16,7 @@ per_channel=True                         (default)  0.99250   0.95806   4.5%  ~1
   + keep the 6 FFN-in MatMuls fp32                  0.99492   0.98099         ~1.2x
   + keep Q/K/V fp32                                 0.99365   0.97212
   + keep the last layer fp32                        0.99285   0.96780
-per_channel + smoothing, 16 built-in texts          0.98703   0.94542
+per_channel + smoothing, 16 built-in texts, a=0.8  0.98703   0.94542
 per_channel + smoothing, 64 HN texts, alpha=0.7     0.99713   0.98340   2.8%  ~1.6-1.9x
 weight-only 8-bit MatMulNBits (block 32, acc 4)     0.99963   0.99813   1.0%  no gain
 per-token int8 activations (MatMulInteger)          0.99852   0.99149         ~0.3x

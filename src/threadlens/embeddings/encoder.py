@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ._model_files import ModelFiles
 
 BACKENDS = ("auto", "onnx", "onnx-int8", "sentence-transformers")
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -93,7 +96,7 @@ def _variant(backend: str) -> str:
     return "int8" if backend == "onnx-int8" else "fp32"
 
 
-def _inspect(name_or_path: str):  # -> ModelFiles (kept untyped to avoid importing at module load)
+def _inspect(name_or_path: str) -> ModelFiles:
     from . import _model_files as mf
 
     root = mf.resolve(name_or_path)
