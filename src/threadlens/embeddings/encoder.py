@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..errors import ModelError
+
 if TYPE_CHECKING:
     from ._model_files import ModelFiles
 
@@ -30,7 +32,7 @@ BACKENDS = ("auto", "onnx", "onnx-int8", "sentence-transformers")
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 
-class EncoderError(Exception):
+class EncoderError(ModelError):
     """A sentence encoder cannot be loaded, built or run; the message says what to do."""
 
 
