@@ -30,7 +30,7 @@ from threadlens.stance.training import LabelledData, evaluate, load_labelled, sc
 
 CORPUS = ROOT / "corpora" / "connections"
 CONTEXT_GRID = (0.0, 4.0, 8.0, 12.0, 20.0, 40.0)
-NAMES = {"embedding": "connections", "lexical": "connections-lexical"}
+NAMES = {"embedding": "connections", "hybrid": "connections", "lexical": "connections-lexical"}
 
 
 def combine(a: LabelledData, b: LabelledData) -> LabelledData:
@@ -79,12 +79,15 @@ def main() -> int:
         final.context_words_ = context_words
         test_own = evaluate(final, data["test"]).to_dict()
         test_thread = thread_aware(final, "test", context_words)
-        encoder = final.text_features_.describe()
+        embedding = final.embedding_features_
+        encoder = embedding.describe() if embedding is not None else None
         card = {
             "name": NAMES[features],
             "description": "Stance under the `connections` scheme: worth_connecting / skill_matters / neutral.",
             "features": features,
-            "encoder": encoder if features == "embedding" else None,
+            "encoder": encoder,
+            "parts": [{"features": p.features.kind, "weight": p.weight} for p in final.parts_],
+            "cascade_margin": final.cascade_margin_,
             "training_data": {split: {"file": f"corpora/connections/{split}.jsonl", "sha256": data[split].sha256,
                                       "posts_with_own_words": len(data[split])} for split in ("train", "dev", "test")},
             "trained_on": "train + dev",
