@@ -29,7 +29,8 @@ from threadlens.stance.labeling import StanceLabeler  # noqa: E402
 from threadlens.stance.training import LabelledData, evaluate, load_labelled, score, train_model  # noqa: E402
 
 CORPUS = ROOT / "corpora" / "connections"
-CONTEXT_GRID = (0.0, 4.0, 8.0, 12.0, 20.0, 40.0)
+CONTEXT_GRID = (0.0, 4.0, 8.0, 12.0, 20.0, 40.0, 80.0)
+DEFAULT_CONTEXT_WORDS = 12.0  # kept when the dev scores don't tell the values apart
 NAMES = {"embedding": "connections", "hybrid": "connections", "lexical": "connections-lexical"}
 
 
@@ -73,7 +74,7 @@ def main() -> int:
         started = time.time()
         model, report = train_model(data["train"], features=features, scheme="connections")
         dev_scores = {cw: thread_aware(model, "dev", cw)["all_posts"]["macro_f1"] for cw in CONTEXT_GRID}
-        context_words = max(dev_scores, key=lambda cw: (dev_scores[cw], -cw))
+        context_words = max(dev_scores, key=lambda cw: (round(dev_scores[cw], 4), -abs(cw - DEFAULT_CONTEXT_WORDS)))
         final, final_report = train_model(combine(data["train"], data["dev"]), features=features,
                                           scheme="connections", C=report["C"])
         final.context_words_ = context_words
