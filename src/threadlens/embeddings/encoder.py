@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..errors import ModelError
+
 if TYPE_CHECKING:
     from ._model_files import ModelFiles
 
@@ -30,7 +32,7 @@ BACKENDS = ("auto", "onnx", "onnx-int8", "sentence-transformers")
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 
-class EncoderError(Exception):
+class EncoderError(ModelError):
     """A sentence encoder cannot be loaded, built or run; the message says what to do."""
 
 
@@ -90,6 +92,14 @@ def prepare_encoder(
     if backend == "sentence-transformers":
         raise EncoderError("backend='sentence-transformers' has nothing to prepare; use 'onnx' or 'onnx-int8'")
     return prepare(_inspect(name_or_path), _variant(backend), calibration)
+
+
+def onnx_capable(name_or_path: str = DEFAULT_MODEL) -> bool:
+    """Whether ``name_or_path`` runs on the ONNX backends (a local BERT-family sentence-transformers model)."""
+    from . import _model_files as mf
+
+    root = mf.resolve(name_or_path)
+    return root is not None and mf.onnx_support(root) is None
 
 
 def _variant(backend: str) -> str:
