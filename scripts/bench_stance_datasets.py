@@ -148,15 +148,21 @@ def write_csv(split: Split, path: Path) -> Path:
     return path
 
 
-def head_width(model_dir: Path) -> int | None:
-    """Columns of the stance head (read from the safetensors header; no framework needed)."""
-    path = model_dir / "head.safetensors"
-    if not path.is_file():
-        return None
-    with path.open("rb") as handle:
-        (size,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(size))
-    return int(header["coef"]["shape"][1])
+def head_width(model_dir: Path) -> str | None:
+    """Columns of the stance head(s), ``+``-joined for a model of several parts (read from the safetensors
+    headers, no framework needed)."""
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    names = [part["head"] for part in config.get("parts", [])] or ["head.safetensors"]
+    widths = []
+    for name in names:
+        path = model_dir / name
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            (size,) = struct.unpack("<Q", handle.read(8))
+            header = json.loads(handle.read(size))
+        widths.append(str(header["coef"]["shape"][1]))
+    return "+".join(widths)
 
 
 @dataclass(slots=True)
@@ -171,7 +177,7 @@ class Result:
     train_seconds: float | None = None
     eval_seconds: float | None = None
     C: float | None = None
-    head_width: int | None = None
+    head_width: str | None = None
     paired: bool | None = None
     error: str | None = None
 

@@ -64,13 +64,13 @@ def _predict(head, X):  # type: ignore[no-untyped-def]
 def diagnose(dataset: Dataset) -> list[list[object]]:
     import numpy as np
 
-    from threadlens.stance.features import get_encoder
+    from threadlens.stance.features import EmbeddingFeatures
     from threadlens.stance.head import fit_head
     from threadlens.stance.training import score
 
-    encoder = get_encoder("all-MiniLM-L6-v2")
+    encoder = EmbeddingFeatures("all-MiniLM-L6-v2")  # the embeddings threadlens trains on (exact, cached)
     splits = [dataset.train, *dataset.evals]
-    vectors = {s.name: (encoder.encode([r[0] for r in s.rows]), encoder.encode([r[1] for r in s.rows])) for s in splits}
+    vectors = {s.name: (encoder.embed([r[0] for r in s.rows]), encoder.embed([r[1] for r in s.rows])) for s in splits}
     labels = np.array([r[2] for r in dataset.train.rows])
     groups = [r[3] for r in dataset.train.rows]
     rows: list[list[object]] = []

@@ -67,7 +67,7 @@ def test_bench_run_one_drives_train_and_evaluate(tmp_path: Path) -> None:
     assert result.error is None
     assert (result.n, result.inputs, result.paired) == (8, "text+target", True)
     assert result.accuracy is not None and result.accuracy >= 0.75  # the same sentences, another motion
-    assert result.head_width and result.head_width > 0 and result.train_seconds and result.eval_seconds
+    assert result.head_width and int(result.head_width) > 0 and result.train_seconds and result.eval_seconds
 
 
 def test_bench_run_one_reports_the_cli_error_line(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_diag_feature_sets_match_the_pairing_threadlens_builds() -> None:
     from threadlens.stance.features import EmbeddingFeatures
 
     class FixedVectors(EmbeddingFeatures):  # the library's pairing, with vectors instead of an encoder
-        def embed(self, texts):  # type: ignore[no-untyped-def]
+        def embed(self, texts, **_):  # type: ignore[no-untyped-def]
             return np.array([{"a claim": text[0], "a motion": target[0]}[t] for t in texts])
 
     library = FixedVectors("unused").transform(["a claim"], ["a motion"])
