@@ -17,7 +17,7 @@ from .words import Words
 
 __all__ = ["Match", "ThreadIndex"]
 
-_SHINGLE = 3
+_SHINGLE = 3  # add() and find() build shingles with zip(tokens, tokens[1:], tokens[2:])
 _MAX_POSTINGS = 400   # a shingle in more places than this is too common to say anything
 _MAX_CANDIDATES = 8
 _MAX_QUERY_WORDS = 400
@@ -75,8 +75,9 @@ class ThreadIndex:
         self._entries.append(_Entry(post_id, words, origins, author, index))
         self._by_id[post_id] = index
         tokens = words.tokens
-        for i in range(len(tokens) - _SHINGLE + 1):
-            self._postings.setdefault(tokens[i : i + _SHINGLE], []).append((index, i))
+        postings = self._postings
+        for i, shingle in enumerate(zip(tokens, tokens[1:], tokens[2:])):
+            postings.setdefault(shingle, []).append((index, i))
 
     def find(self, query: Words, *, prefer: Sequence[str] = (), min_similarity: float = 0.8,
              only: Sequence[str] | None = None) -> Match | None:
@@ -92,8 +93,8 @@ class ThreadIndex:
         if len(tokens) < _SHINGLE:
             return self._find_short(tokens, prefer if only is None else only)
         hits: dict[int, list[int]] = {}
-        for qi in range(len(tokens) - _SHINGLE + 1):
-            postings = self._postings.get(tokens[qi : qi + _SHINGLE])
+        for shingle in zip(tokens, tokens[1:], tokens[2:]):
+            postings = self._postings.get(shingle)
             if postings is None or len(postings) > _MAX_POSTINGS:
                 continue
             for entry, position in postings:

@@ -14,6 +14,7 @@ trimmed, is the reply.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -58,12 +59,13 @@ class PostSplit:
 
 def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, int]] = (),
                markup: Sequence[Segment] = (), prefer: Sequence[str] = (), cited_authors: dict[str, list[str]] | None = None,
-               config: SplitConfig = SplitConfig()) -> PostSplit:
+               config: SplitConfig = SplitConfig(), words: Words | None = None) -> PostSplit:
     """Split a post's ``text``.
 
     ``sentences`` are ``(start, end)`` sentence offsets (from the pipeline's sentencizer), ``prefer`` the
     ids to attribute to first (the parent, then the ancestors), ``cited_authors`` maps an author name to
-    their earlier posts (for markup that names whom it quotes).
+    their earlier posts (for markup that names whom it quotes). ``words`` may pass ``words_of(text)`` when
+    the caller has it already.
     """
     quotes: list[Segment] = []
     for segment in markup:
@@ -76,7 +78,7 @@ def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, 
         quotes.append(segment)
 
     duplicate_of = None
-    all_words = words_of(text)
+    all_words = words if words is not None else words_of(text)
     if len(all_words) >= config.duplicate_min_words:
         match = index.find(all_words, prefer=prefer, min_similarity=config.duplicate_min_similarity)
         if match is not None and match.coverage >= config.duplicate_min_similarity:
@@ -91,7 +93,7 @@ def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, 
         quotes.append(_attributed(Segment("quote", block.start, block.end, marker=block.marker), match))
 
     if duplicate_of is None:
-        found = _copies(text, index, sentences, quotes, prefer, config)
+        found = _copies(text, index, sentences, quotes, prefer, config, all_words)
         found += _inline(text, index, quotes, prefer, config)
         quotes.extend(_resolve_overlaps(found))
 
@@ -117,10 +119,10 @@ def reply_segments(text: str, taken: Sequence[Segment]) -> list[Segment]:
 
 
 def _copies(text: str, index: ThreadIndex, sentences: Sequence[tuple[int, int]], taken: Sequence[Segment],
-            prefer: Sequence[str], config: SplitConfig) -> list[Segment]:
+            prefer: Sequence[str], config: SplitConfig, all_words: Words) -> list[Segment]:
     found: list[Segment] = []
     for start, end in _units(text, sentences, taken):
-        words = words_of(text, start=start, end=end)
+        words = _words_between(text, all_words, start, end)
         if len(words) < config.copy_min_words or words.letters < config.copy_min_letters:
             continue
         match = index.find(words, prefer=prefer, min_similarity=config.copy_min_similarity)
@@ -129,6 +131,15 @@ def _copies(text: str, index: ThreadIndex, sentences: Sequence[tuple[int, int]],
         seg_start, seg_end = _widen(text, words.starts[match.query_first], words.ends[match.query_last], start, end)
         found.append(_attributed(Segment("quote", seg_start, seg_end, marker="copy"), match))
     return found
+
+
+def _words_between(text: str, words: Words, start: int, end: int) -> Words:
+    """``words_of(text, start=start, end=end)``, taken from the post's words when no word straddles an edge."""
+    first = bisect_left(words.starts, start)
+    last = bisect_right(words.ends, end)
+    if (first > 0 and words.ends[first - 1] > start) or (last < len(words) and words.starts[last] < end):
+        return words_of(text, start=start, end=end)
+    return Words(words.tokens[first:last], words.starts[first:last], words.ends[first:last])
 
 
 def _inline(text: str, index: ThreadIndex, taken: Sequence[Segment], prefer: Sequence[str],

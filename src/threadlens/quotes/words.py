@@ -34,11 +34,31 @@ class Words:
 
 def words_of(text: str, offset: int = 0, *, start: int = 0, end: int | None = None) -> Words:
     """Words of ``text[start:end]`` lower-cased, with offsets shifted by ``offset``."""
+    region = text[start:end]
+    lowered = region.lower()
+    if len(lowered) != len(region) or "\u03a3" in region:
+        return _words_slow(region, offset + start)  # lower() changes lengths ("İ") or depends on context (Σ)
+    if "\u2019" in lowered or "\u02bc" in lowered:
+        lowered = lowered.translate(_APOSTROPHES)
+    spans = [m.span() for m in _WORD.finditer(region)]
+    if not spans:
+        return _EMPTY
+    shift = offset + start
+    starts = tuple([s + shift for s, _ in spans]) if shift else tuple([s for s, _ in spans])
+    ends = tuple([e + shift for _, e in spans]) if shift else tuple([e for _, e in spans])
+    return Words(tuple([lowered[s:e] for s, e in spans]), starts, ends)
+
+
+def _words_slow(region: str, shift: int) -> Words:
+    """Each word lower-cased on its own: for text whose lower-casing isn't one character for one."""
     tokens: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for match in _WORD.finditer(text, start, len(text) if end is None else end):
+    for match in _WORD.finditer(region):
         tokens.append(match.group().lower().translate(_APOSTROPHES))
-        starts.append(match.start() + offset)
-        ends.append(match.end() + offset)
+        starts.append(match.start() + shift)
+        ends.append(match.end() + shift)
     return Words(tuple(tokens), tuple(starts), tuple(ends))
+
+
+_EMPTY = Words((), (), ())
