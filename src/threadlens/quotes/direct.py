@@ -10,7 +10,7 @@ faster and gives the same splits on almost every post (``docs/label.md`` has the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..thread import Segment, Thread
@@ -38,21 +38,50 @@ def split_thread(thread: Thread, *, config: SplitConfig | None = None, sentences
     index = ThreadIndex()
     by_author: dict[str, list[str]] = {}
     out: dict[str, PostSplit] = {}
-    for post in thread.chronological():
+    order = thread.chronological()
+    last = len(order) - 1
+    for position, post in enumerate(order):
         body = post.text[:max_post_chars]
         words = words_of(body)
-        split = split_post(body, index=index, sentences=sentences(body),
+        split = split_post(body, index=index, sentences=_Lazy(sentences, body),
                            markup=[m for m in post.markup if m.end <= len(body)],
                            prefer=[p.id for p in thread.ancestors(post.id)], cited_authors=by_author, config=config,
                            words=words)
-        index.add(post.id, words, duplicate_of=split.duplicate_of, author=post.author,
-                  quotes=[(s.start, s.end, s.source) for s in split.segments if s.kind == "quote"])
+        if position < last:  # the last post is never searched
+            index.add(post.id, words, duplicate_of=split.duplicate_of, author=post.author,
+                      quotes=[(s.start, s.end, s.source) for s in split.segments if s.kind == "quote"])
         if post.author:
             by_author.setdefault(post.author, []).append(post.id)
         if len(post.text) > len(body):
             _give_back(split.segments, post.text, len(body))
         out[post.id] = split
     return out
+
+
+class _Lazy(Sequence[tuple[int, int]]):
+    """A post's sentences, found on first use: the splitter only reads them for a post that shares words
+    with an earlier one."""
+
+    __slots__ = ("_segment", "_text", "_spans")
+
+    def __init__(self, segment: Sentences, text: str) -> None:
+        self._segment = segment
+        self._text = text
+        self._spans: Sequence[tuple[int, int]] | None = None
+
+    def _get(self) -> Sequence[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = self._segment(self._text)
+        return self._spans
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._get()[index]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._get())
 
 
 def spacy_sentences(nlp: Language) -> Sentences:

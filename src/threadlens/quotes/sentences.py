@@ -54,6 +54,8 @@ ABBREVIATIONS = frozenset(
      "ä.", "ö.", "ü.", *(f"{c}." for c in "abcdefghijklmnopqrstuvwxyz"),
      *(f"{h}{m}" for h in range(1, 13) for m in ("a.m.", "p.m."))])
 
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+
 #: spaCy's emoticons: each is one token (``":D"`` starts a sentence, ``":)"`` stays in the one before).
 EMOTICONS = frozenset([
     "(*_*)", "(-8", "(-:", "(-;", "(-_-)", "(._.)", "(:", "(;", "(=", "(>_<)", "(^_^)", "(o:", "(\xac_\xac)",
@@ -72,11 +74,23 @@ _QUOTES = "'\"\u201d\u201c`\u2018\u00b4\u2019\u201a,\u201e\u00bb\u00ab\u300c\u30
           "\u3015\u3010\u3011\u300a\u300b\u3008\u3009\u27e6\u27e7"
 _SPLIT_PUNCT = "\u2026,:;!?\u00bf\u061f\u00a1()[]{}<>_#*&\u3002\uff1f\uff01\uff0c\u3001\uff1b\uff1a\uff5e\u00b7" \
                "\u0964\u060c\u06d4\u061b\u066a"
-_SUFFIX_RUN = re.compile("[" + re.escape(_QUOTES + _SPLIT_PUNCT + "\u2014\u2013." + "".join(PUNCT_CHARS)) + "]*")
+_SUFFIX_CHARS = frozenset(_QUOTES + _SPLIT_PUNCT + "\u2014\u2013." + "".join(PUNCT_CHARS))
 _PREFIX_CHARS = frozenset(_QUOTES + _SPLIT_PUNCT + "\u2026\u00a7%=\u2014\u2013")
 #: A final "." is split off after these (and after a lower-case letter, a digit or two capitals).
 _BEFORE_PERIOD = frozenset(_QUOTES + _SPLIT_PUNCT + "%\u00b2-+|")
-_CANDIDATE = re.compile("[" + re.escape("".join(sorted(PUNCT_CHARS))) + "]")
+
+
+def _scanners(chars: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A sentence-final character, and a whitespace-separated chunk holding one (linear: no backtracking)."""
+    group = re.escape(chars)
+    return re.compile(f"[{group}]"), re.compile(rf"(?<!\S)[^\s{group}]*[{group}]\S*")
+
+
+# Character classes with characters beyond U+FFFF make the regex engine several times slower on every
+# text: those are only used for a text that holds such a character.
+_CANDIDATE, _CHUNK = _scanners("".join(sorted(c for c in PUNCT_CHARS if ord(c) <= 0xFFFF)))
+_CANDIDATE_ALL, _CHUNK_ALL = _scanners("".join(sorted(PUNCT_CHARS)))
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _SPACE = re.compile(r"\s")
 # What spaCy's URL matcher keeps whole: an e-mail address, a host name with a lower-case top-level domain, a URL.
 _URL_LIKE = re.compile(r"(?:[^\s@]+@)?(?:[\w-]+\.)+[a-z\u00a1-\uffff]{2,63}(?::\d+)?(?:[/?#]\S*)?|\w+://\S+")
@@ -86,55 +100,62 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text`` as spaCy's tokenizer + sentencizer would place them."""
     starts = [0]
     n = len(text)
-    chunk_start, chunk_end, emoticon = 0, -1, False
     position = 0
-    while True:
-        found = _CANDIDATE.search(text, position)
-        if found is None:
-            break
-        i = found.start()
-        position = i + 1
-        if i >= chunk_end:  # a new whitespace-separated chunk: find its edges once
-            space = _SPACE.search(text, i)
-            chunk_end = space.start() if space is not None else n
-            chunk_start = i
-            while chunk_start > 0 and not text[chunk_start - 1].isspace():
-                chunk_start -= 1
-            emoticon = chunk_end - chunk_start <= 16 and text[chunk_start:chunk_end] in EMOTICONS
-        if emoticon:
+    candidates, chunks = (_CANDIDATE_ALL, _CHUNK_ALL) if _ASTRAL.search(text) else (_CANDIDATE, _CHUNK)
+    for chunk in chunks.finditer(text):  # the whitespace-separated chunks holding a sentence-final character
+        chunk_start, chunk_end = chunk.span()
+        if chunk_end <= position or (chunk_end - chunk_start <= 16 and text[chunk_start:chunk_end] in EMOTICONS):
             continue
-        after = _sentence_end(text, i, chunk_start, chunk_end)
-        if after is None:
-            continue
-        following = _next_start(text, after) if after == chunk_end else after
-        if following >= n:
-            break
-        if following > starts[-1]:
-            starts.append(following)
-        position = max(position, following)
+        core_start = chunk_start  # past the punctuation spaCy splits off the front
+        while core_start < chunk_end and text[core_start] in _PREFIX_CHARS:
+            core_start += 1
+        tail = chunk_end  # where the closing punctuation at the end begins
+        while tail > chunk_start and text[tail - 1] in _SUFFIX_CHARS:
+            tail -= 1
+        for candidate in candidates.finditer(text, max(chunk_start, position), chunk_end):
+            i = candidate.start()
+            if i < position:
+                continue
+            after = _sentence_end(text, i, chunk_start, chunk_end, core_start, tail)
+            if after is None:
+                continue
+            following = _next_start(text, after) if after == chunk_end else after
+            if following >= n:
+                return _spans(text, starts)
+            if following > starts[-1]:
+                starts.append(following)
+            position = following
+            if following >= chunk_end:
+                break
+    return _spans(text, starts)
+
+
+def _spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
     spans = []
+    last = len(starts) - 1
     for k, start in enumerate(starts):
-        stop = starts[k + 1] if k + 1 < len(starts) else n
-        while k + 1 < len(starts) and stop > start and text[stop - 1].isspace():
+        if k == last:
+            spans.append((start, len(text)))
+            break
+        stop = starts[k + 1]
+        while stop > start and text[stop - 1].isspace():
             stop -= 1
         spans.append((start, stop))
     return spans
 
 
-def _sentence_end(text: str, i: int, chunk_start: int, chunk_end: int) -> int | None:
+def _sentence_end(text: str, i: int, chunk_start: int, chunk_end: int, core_start: int, tail: int) -> int | None:
     """None if the character at ``i`` doesn't end a sentence; else where to look for the next one: the end of
-    the chunk (the character was split off its end) or a position inside it (split off its start or middle)."""
+    the chunk (the character was split off its end) or a position inside it (split off its start or middle).
+    ``core_start`` is where the chunk's leading punctuation ends, ``tail`` where its closing punctuation starts."""
     char = text[i]
     if char == "." and ((i > 0 and text[i - 1] == ".") or (i + 1 < len(text) and text[i + 1] == ".")):
         return None  # part of an ellipsis
-    core_start = chunk_start
-    while core_start < i and text[core_start] in _PREFIX_CHARS:
-        core_start += 1
-    closing = _SUFFIX_RUN.match(text, i + 1, chunk_end)
-    if closing is not None and closing.end() == chunk_end:  # only closing punctuation follows: a suffix
+    core_start = min(core_start, i)
+    if i + 1 >= tail:  # only closing punctuation follows: split off as a suffix
         if char != "." or core_start == i:
             return chunk_end
-        if text[core_start : i + 1] in ABBREVIATIONS:
+        if i + 1 - core_start <= _LONGEST_ABBREVIATION and text[core_start : i + 1] in ABBREVIATIONS:
             return None
         previous = text[i - 1]
         if previous.isdigit() or previous.islower() or previous in _BEFORE_PERIOD:

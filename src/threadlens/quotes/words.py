@@ -29,7 +29,7 @@ class Words:
 
     @property
     def letters(self) -> int:
-        return sum(len(t) for t in self.tokens)
+        return sum(map(len, self.tokens))
 
 
 def words_of(text: str, offset: int = 0, *, start: int = 0, end: int | None = None) -> Words:
