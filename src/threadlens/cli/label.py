@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from . import stats as _stats  # noqa: F401  (registers `threadlens stats`, the reader of label's output)
 from ._app import app, cli_errors, fail, warn_notices
 from ._startup import hide_torch_from_spacy
 

@@ -24,6 +24,7 @@ __all__ = ["ENGINES", "run_units", "default_workers"]
 ENGINES = ("local", "dask")
 _IN_FLIGHT_PER_WORKER = 2
 _TICK = 0.25  # seconds between progress refreshes while waiting
+_CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
 
 
 def default_workers() -> int:
@@ -138,7 +139,7 @@ def _run_dask(units: Sequence[Unit], settings: LabelSettings, on_result: Callabl
         client = Client(cluster)
     else:
         try:
-            client = Client(scheduler, timeout="30s")
+            client = Client(scheduler, timeout=_CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(f"can't connect to the Dask scheduler ({exc}); check the address "
                              "(tcp://host:8786) and that the scheduler is running", source=scheduler) from None

@@ -198,7 +198,8 @@ def _streamable(path: Path) -> bool:
         return False
     if head.startswith(_WIDE_BOMS) or b"\x00" in head or not head.lstrip(_BOM + b" \t\r\n").startswith(b"{"):
         return False
-    text = head.decode("utf-8", errors="replace")
+    text = head[len(_BOM):].decode("utf-8", errors="replace") if head.startswith(_BOM) else \
+        head.decode("utf-8", errors="replace")
     return detect_reader(Source(name=str(path), text=text, path=path)).name == "jsonl"
 
 
@@ -418,7 +419,7 @@ def _conversation_keys(ids: np.ndarray, replies: np.ndarray, has_reply: np.ndarr
         if np.array_equal(jumped, root):
             break
         root = jumped
-    cyclic = root[root] != root
+    cyclic = found[root]  # a chain that never reaches a post without a parent: it loops
     root_key = np.where(has_conversation[root], conversations[root], ids[root])
     keys = np.where(has_conversation, conversations, root_key)
     return keys, cyclic & ~has_conversation
