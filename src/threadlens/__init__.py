@@ -29,7 +29,7 @@ __all__ = [
     "__version__",
     "Thread", "Post", "Segment", "Notice",
     "read_thread", "read_threads",
-    "analyze", "analyze_threads", "pipeline",
+    "analyze", "analyze_threads", "pipeline", "render",
     "ThreadAnalysis", "PostAnalysis", "Summary", "StanceResult", "RelationResult", "SplitConfig",
     "StanceClassifier",
     "ThreadlensError", "InputError", "ModelError", "FetchError",
@@ -40,6 +40,7 @@ _LAZY = {
     "StanceResult": "analysis", "RelationResult": "analysis", "analyze": "analysis", "analyze_threads": "analysis",
     "SplitConfig": "quotes.splitter",
     "StanceClassifier": "stance.classifier",
+    "render": "views.displacy",
 }
 
 

@@ -167,7 +167,8 @@ def thread_docs(nlp: Language, threads: Iterable[Thread], **kwargs: Any) -> Iter
 def splits_from_doc(doc: Doc, thread: Thread | None = None) -> dict[str, PostSplit]:
     """Per post id: its segments (offsets into the post's own text) and ``duplicate_of``.
 
-    Pass the ``thread`` to give text cut off by ``max_post_chars`` back as a final reply segment.
+    Pass the ``thread`` to give text cut off by ``max_post_chars`` back as a final reply segment (and the
+    post's markup segments that lie past the cut as they are).
     """
     posts = doc._.tl_posts or []
     by_id = {post["id"]: post for post in posts}
@@ -187,8 +188,11 @@ def splits_from_doc(doc: Doc, thread: Thread | None = None) -> dict[str, PostSpl
             full = thread[post["id"]].text
             kept = post["end"] - post["start"]
             segments = out[post["id"]].segments
-            for piece in reply_segments(full, [Segment("quote", 0, kept)]):
-                if segments and segments[-1].kind == "reply" and segments[-1].end >= kept - 1:
+            # Markup past the cut (a mail signature or list footer) comes back as the reader gave it.
+            beyond = [m for m in thread[post["id"]].markup if m.start >= kept]
+            tail = sorted([*reply_segments(full, [Segment("quote", 0, kept), *beyond]), *beyond], key=lambda s: s.start)
+            for piece in tail:
+                if piece.kind == "reply" and segments and segments[-1].kind == "reply" and segments[-1].end >= kept - 1:
                     segments[-1] = Segment("reply", segments[-1].start, piece.end)
                 else:
                     segments.append(piece)

@@ -143,3 +143,4 @@ def _load_builtin_readers() -> None:
     from . import bbcode, discourse, phpbb, reddit, smf, vbulletin, xenforo  # noqa: F401  (forum readers)
     from . import convokit, html_generic  # noqa: F401
     from . import hn  # noqa: F401  (Hacker News pages and API JSON)
+    from . import mail  # noqa: F401  (mbox, eml, maildir)

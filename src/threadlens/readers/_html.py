@@ -28,6 +28,7 @@ footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary tab
 _DROP = frozenset("script style noscript template head title iframe object embed svg math button select".split())
 _ITALIC = frozenset(("i", "em"))
 _SPACES = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,12 @@ Classifier = Callable[[etree._Element], "QuoteInfo | bool | None"]
 
 
 def parse_html(markup: str) -> etree._Element:
-    """Parse a fragment or page leniently (huge text nodes allowed, comments dropped)."""
+    """Parse a fragment or page leniently (huge text nodes allowed, comments dropped).
+
+    An XML declaration naming an encoding is dropped first: the text is already decoded, and lxml
+    refuses str input that declares one.
+    """
+    markup = _XML_DECLARATION.sub("", markup, count=1) if markup[:64].lstrip().startswith("<?xml") else markup
     parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
     document = lxml_html.document_fromstring(markup or "<p></p>", parser=parser)
     return document

@@ -1,1 +1,2 @@
-"""Ways to look at an analysed thread: the terminal view (more views join here)."""
+"""Ways to look at an analysed thread: the terminal view, the HTML report (:mod:`threadlens.views.html`)
+and displaCy (:mod:`threadlens.views.displacy`, :func:`threadlens.render`)."""

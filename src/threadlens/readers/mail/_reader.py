@@ -1,0 +1,243 @@
+"""From mail files to threads: mbox files, single .eml files, maildirs and directories of .eml files.
+
+Posts: ``id`` = Message-ID (without angle brackets), ``author`` = the From display name (else the
+address), ``created`` = Date, ``text`` = the body (see :mod:`._message`), ``markup`` = HTML quotes and
+mail furniture; ``meta`` holds ``subject``, ``from`` (the address), ``list_id``, ``message_id`` and where
+the message was read (``line`` of an mbox, ``file`` of a directory). One thread per conversation
+(:mod:`._threading`); its title is the subject of its first message.
+
+Recoveries become notices, one per kind and input: ``duplicate_id`` (a Message-ID read twice: the first
+is kept), ``missing_message_id`` (an id is made from the message's bytes), ``skipped_message`` (an mbox
+entry without mail headers), ``skipped_file``, ``mime_defect``, ``replaced_bytes``, ``unknown_charset``,
+``bad_date``, ``bad_header``, ``no_text_part``, ``reply_loop``; ``dangling_reply_to`` comes from the
+shared linking step (replies to messages not in the input are roots).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from ...errors import InputError
+from ...thread import Notice, Post, Segment, Thread
+from .._linking import LoosePost, build_threads
+from .._source import Source
+from ._mbox import split_mbox
+from ._message import MailMessage, Problem, message_ids, parse_message
+from ._threading import link_messages
+
+__all__ = ["read_mbox", "read_eml", "read_mail_dir", "mail_files"]
+
+_MAX_EXAMPLES = 3
+_MAX_DEPTH = 8
+
+
+@dataclass(slots=True)
+class _Read:
+    message: MailMessage
+    where: str
+    line: int | None = None
+    file: str | None = None
+
+
+def read_mbox(source: Source) -> list[Thread]:
+    """Every thread in an mbox file."""
+    data = _raw_bytes(source)
+    reads: list[_Read] = []
+    skipped: list[str] = []
+    for line, raw in split_mbox(data, name=source.name):
+        message = parse_message(raw)
+        if message is None:
+            skipped.append(f"line {line}")
+            continue
+        reads.append(_Read(message, f"{source.name}:{line}", line=line))
+    notices = []
+    if skipped:
+        notices.append(Notice("skipped_message", f"{source.name}: skipped {len(skipped)} entry(ies) without mail "
+                              f"headers ({_examples(skipped)})", len(skipped)))
+    if not reads:
+        raise InputError("holds no mail messages (no entry has From:, Date:, Message-ID: or Subject: headers)",
+                         source=source.name)
+    return _threads(reads, source=source.name, notices=notices)
+
+
+def read_eml(source: Source) -> list[Thread]:
+    """The thread of a single message (an .eml file; a leading mbox ``From `` line is skipped)."""
+    data = _raw_bytes(source)
+    if data.startswith(b"From "):
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    message = parse_message(data)
+    if message is None:
+        raise InputError("is not an e-mail message (no From:, Date:, Message-ID: or Subject: header); pass an "
+                         ".eml file, an mbox or a maildir", source=source.name)
+    return _threads([_Read(message, source.name)], source=source.name)
+
+
+def read_mail_dir(path: Path) -> list[Thread]:
+    """Every thread in a maildir (``cur/`` and ``new/``) or a directory of ``.eml`` files."""
+    files = mail_files(path)
+    if not files:
+        raise InputError("holds no mail messages (.eml files, or a maildir's cur/ and new/ folders)",
+                         source=str(path))
+    reads: list[_Read] = []
+    skipped: list[str] = []
+    for file in files:
+        label = str(file.relative_to(path))
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            skipped.append(f"{label} ({exc.strerror or exc})")
+            continue
+        message = parse_message(data)
+        if message is None:
+            skipped.append(f"{label} (no mail headers)")
+            continue
+        reads.append(_Read(message, f"{path}/{label}", file=label))
+    notices = []
+    if skipped:
+        notices.append(Notice("skipped_file", f"{path}: skipped {len(skipped)} file(s): {_examples(skipped)}",
+                              len(skipped)))
+    if not reads:
+        raise InputError(f"holds no readable mail messages ({_examples(skipped)})", source=str(path))
+    return _threads(reads, source=str(path), notices=notices)
+
+
+def mail_files(path: Path) -> list[Path]:
+    """The message files under ``path``: files in maildir ``cur/``/``new/`` folders and ``*.eml`` files.
+
+    The walk is iterative, skips dot-files and symbolic links to folders, and goes at most 8 levels deep.
+    """
+    found: list[Path] = []
+    stack: list[tuple[Path, int, bool]] = [(path, 0, False)]
+    while stack:
+        folder, depth, in_maildir = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if depth < _MAX_DEPTH:
+                    stack.append((Path(entry.path), depth + 1, entry.name in ("cur", "new")))
+            elif entry.is_file() and (in_maildir or entry.name.lower().endswith(".eml")):
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def _threads(reads: Iterable[_Read], *, source: str, notices: Iterable[Notice] = ()) -> list[Thread]:
+    """Threads of parsed messages: ids made unique, links resolved, conversations grouped, notices summed."""
+    kept: list[tuple[str, _Read]] = []
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    missing_ids = 0
+    for read in reads:
+        message_id = read.message.id
+        if message_id is None:
+            message_id = read.message.id = _made_id(read.message)
+            missing_ids += 1
+        if message_id in seen:
+            duplicates.append(f"<{message_id}> at {read.where}, first at {seen[message_id]}")
+            continue
+        seen[message_id] = read.where
+        kept.append((message_id, read))
+
+    links = link_messages([(i, r.message.in_reply_to, r.message.references) for i, r in kept])
+    extra = list(notices)
+    if duplicates:
+        extra.append(Notice("duplicate_id", f"{source}: {len(duplicates)} message(s) repeat a Message-ID already "
+                            f"read; kept the first ({_examples(duplicates)})", len(duplicates)))
+    if missing_ids:
+        extra.append(Notice("missing_message_id", f"{source}: {missing_ids} message(s) without a Message-ID; "
+                            "gave each an id made from its content", missing_ids))
+    if links.loops:
+        extra.append(Notice("reply_loop", f"{source}: {len(links.loops)} message(s) whose References loop back "
+                            f"to themselves; those links dropped ({_examples(links.loops)})", len(links.loops)))
+    extra.extend(_problem_notices([read for _, read in kept], source))
+
+    items = [LoosePost(post=_post(message_id, read, links.reply_to[message_id]),
+                       conversation=links.conversation[message_id], line=read.line)
+             for message_id, read in kept]
+    threads = build_threads(items, source=source, notices=extra)
+    for thread in threads:
+        _resolve_cited_messages(thread)
+        first = next((p for p in thread.posts if p.reply_to not in thread), thread.posts[0] if thread.posts else None)
+        if first is not None:
+            thread.title = first.meta.get("subject")
+    return threads
+
+
+def _made_id(message: MailMessage) -> str:
+    """An id for a message without a Message-ID, from its content (the same message gets the same id)."""
+    content = "\x00".join([message.author or "", str(message.created or ""), message.subject or "", message.text])
+    return f"no-message-id-{hashlib.sha1(content.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def _post(message_id: str, read: _Read, reply_to: str | None) -> Post:
+    message = read.message
+    meta: dict[str, object] = {"subject": message.subject, "from": message.address, "list_id": message.list_id,
+                               "message_id": message.message_id}
+    if read.line is not None:
+        meta["line"] = read.line
+    if read.file is not None:
+        meta["file"] = read.file
+    return Post(id=message_id, text=message.text, author=message.author, reply_to=reply_to,
+                created=message.created, meta=meta, markup=message.markup)
+
+
+def _resolve_cited_messages(thread: Thread) -> None:
+    """A quote whose HTML cites ``mid:<id>`` of a message in the thread gets that message as its source."""
+    for post in thread.posts:
+        if not any(m.cite and m.cite.startswith("mid:") for m in post.markup):
+            continue
+        post.markup = tuple(_resolved(m, thread) for m in post.markup)
+
+
+def _resolved(segment: Segment, thread: Thread) -> Segment:
+    if segment.kind != "quote" or segment.source is not None or not (segment.cite or "").startswith("mid:"):
+        return segment
+    ids = message_ids(unquote((segment.cite or "")[4:]))
+    return replace(segment, source=ids[0]) if ids and ids[0] in thread else segment
+
+
+def _problem_notices(reads: Iterable[_Read], source: str) -> list[Notice]:
+    by_kind: dict[str, list[tuple[_Read, Problem]]] = {}
+    for read in reads:
+        for problem in read.message.problems:
+            by_kind.setdefault(problem.kind, []).append((read, problem))
+    notices = []
+    for kind, found in by_kind.items():
+        count = sum(p.count for _, p in found)
+        if len(found) == 1:
+            read, problem = found[0]
+            notices.append(Notice(kind, f"{read.where}: {problem.detail}", count))
+            continue
+        shown = _examples([f"{r.where}: {p.detail}" for r, p in found])
+        notices.append(Notice(kind, f"{source}: {len(found)} messages: {shown}", count))
+    return notices
+
+
+def _raw_bytes(source: Source) -> bytes:
+    """The input's bytes: re-read from its file (each part declares its own charset), else the text as UTF-8.
+
+    The text-level decoding notices of the source no longer apply then, and are dropped.
+    """
+    if source.path is not None:
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"can't be read ({exc.strerror or exc}); check its permissions",
+                             source=source.name) from None
+        source.notices.clear()
+        return data
+    return source.text.encode("utf-8", "surrogateescape")
+
+
+def _examples(items: list[str]) -> str:
+    shown = "; ".join(items[:_MAX_EXAMPLES])
+    return shown + ("; ..." if len(items) > _MAX_EXAMPLES else "")
