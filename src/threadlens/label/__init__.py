@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +135,7 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
            "chunk_posts": chunk_posts, "input_format": input_format}
     state = RunDirectory(target, settings.record_format, run)
     state.check(force=force)
-    plan = plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format)
+    plan = _plan_with_status(files, chunk_posts, input_format, progress)
     done = state.open(plan.digest(), force=force)
     todo = [unit for unit in plan.units if unit.index not in done]
     report = LabelReport(output=target, format=kind, model=info.name, model_version=info.version,
@@ -154,25 +153,25 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
         if todo:
             report.workers = run_units(todo, settings, on_result=on_result, engine=engine, workers=workers,
                                        scheduler=scheduler, tick=bar.refresh)
-        summaries = state.finish(len(plan.units))
+        totals = state.finish(len(plan.units))
     finally:
         bar.close()
-    stance: Counter[str] = Counter()
-    notices: list[str] = []
-    for summary in summaries:
-        report.posts += summary.posts
-        report.threads += summary.threads
-        stance.update(summary.stance)
-        notices.extend(summary.notices)
-        for reject in summary.rejects:
-            count = reject.get("count", 1)
-            report.rejected += count
-            report.unreadable_files += count == 0
-    report.stance = dict(sorted(stance.items()))
-    report.notices = notices
-    report.rejects_path = state.rejects if (report.rejected or report.unreadable_files) else None
+    report.posts, report.threads = totals.posts, totals.threads
+    report.rejected, report.unreadable_files = totals.rejected, totals.unreadable_files
+    report.stance = dict(sorted(totals.stance.items()))
+    report.notices = totals.notices + ([f"... and {totals.more_notices} more"] if totals.more_notices else [])
+    report.rejects_path = state.rejects if totals.reject_entries else None
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _plan_with_status(files: list[Any], chunk_posts: int, input_format: str | None, progress: bool) -> Any:
+    if not progress:
+        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format)
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"reading how {len(files):,} input file(s) are laid out", spinner="dots"):
+        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format)
 
 
 def label_threads(threads: Sequence[Thread], *, model: str | os.PathLike[str] | StanceLabeler | None = None,

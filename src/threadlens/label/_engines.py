@@ -60,7 +60,10 @@ def _run_pool(units: Sequence[Unit], settings: LabelSettings, on_result: Callabl
     import multiprocessing
 
     # fork shares what this process has imported; elsewhere (macOS, Windows) workers start fresh.
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    fork = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork:
+        _import_worker_modules(settings)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                initargs=(settings.model, settings.backend, os.getpid()))
     try:
@@ -71,6 +74,17 @@ def _run_pool(units: Sequence[Unit], settings: LabelSettings, on_result: Callabl
             process.kill()  # don't leave workers labelling what nobody will write
         raise
     pool.shutdown(wait=True)
+
+
+def _import_worker_modules(settings: LabelSettings) -> None:
+    """Import what every worker needs once, here, so forked workers start with it (the model itself is loaded
+    in each worker: an ONNX session must not cross a fork)."""
+    import importlib
+
+    for name in ("threadlens.stance.classifier", "threadlens.stance.labeling", "threadlens.analysis",
+                 "threadlens.readers.jsonl", "threadlens.quotes.pipeline" if settings.segmenter == "spacy"
+                 else "threadlens.quotes.direct"):
+        importlib.import_module(name)
 
 
 def _drain(units: Sequence[Unit], submit: Callable[[Unit], Future[UnitResult]],

@@ -20,16 +20,16 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ._read import Reject
 from ._records import RecordFormat
 from ._work import UnitResult
 
-__all__ = ["RunDirectory", "UnitSummary", "state_path", "rejects_path"]
+__all__ = ["RunDirectory", "RunTotals", "UnitSummary", "state_path", "rejects_path"]
 
 _RUN = "run.json"
 _ASSEMBLED = "assembled.json"
@@ -149,15 +149,13 @@ class RunDirectory:
             ensure_ascii=False).encode("utf-8"))
         return summary
 
-    def summaries(self, count: int) -> list[UnitSummary]:
-        out = []
+    def _each(self, count: int) -> Iterator[UnitSummary]:
         for index in range(count):
             summary = self._summary(index)
             if summary is None:
                 raise InputError(f"unit {index} of the run is missing; rerun the command to label it",
                                  source=str(self.path))
-            out.append(summary)
-        return out
+            yield summary
 
     def _summary(self, index: int) -> UnitSummary | None:
         try:
@@ -185,9 +183,14 @@ class RunDirectory:
             return False
         return stat.st_ino == marker.get("inode") and stat.st_size == marker.get("size")
 
-    def finish(self, count: int) -> list[UnitSummary]:
-        """Join the chunks into the output and the rejects into the rejects file; remove the run directory."""
-        summaries = self.summaries(count)
+    def finish(self, count: int) -> RunTotals:
+        """Join the chunks into the output and the rejects into the rejects file; remove the run directory.
+
+        Reads one unit's summary at a time: memory doesn't grow with the number of units or rejects.
+        """
+        totals = RunTotals()
+        for summary in self._each(count):
+            totals.add(summary)
         if not self.assembled():
             temporary = Path(tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp", dir=self.output.parent)[1])
             try:
@@ -202,25 +205,57 @@ class RunDirectory:
             except BaseException:
                 _remove(temporary)
                 raise
-        self._write_rejects(summaries)
+        self._write_rejects(count, totals.reject_entries)
         _remove(self.path)
-        return summaries
+        return totals
 
-    def _write_rejects(self, summaries: list[UnitSummary]) -> None:
-        rejects = [r for s in summaries for r in s.rejects]
-        if not rejects:
+    def _write_rejects(self, count: int, entries: int) -> None:
+        if not entries:
             if self.rejects.exists():
                 self.rejects.unlink()  # ours (an earlier attempt of this run) or replaced with --force
             return
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rejects)
-        _write(self.rejects, lines.encode("utf-8"), sync=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{self.rejects.name}.", suffix=".tmp", dir=self.rejects.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                for summary in self._each(count):
+                    for reject in summary.rejects:
+                        stream.write(json.dumps(reject, ensure_ascii=False) + "\n")
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o666 & ~_umask())
+            os.replace(temporary, self.rejects)
+        except BaseException:
+            _remove(Path(temporary))
+            raise
 
 
-def stance_totals(summaries: list[UnitSummary]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for summary in summaries:
-        total.update(summary.stance)
-    return total
+@dataclass(slots=True)
+class RunTotals:
+    """What the units of a run add up to (a bounded sample of the readers' notices)."""
+
+    posts: int = 0
+    threads: int = 0
+    rejected: int = 0
+    unreadable_files: int = 0
+    reject_entries: int = 0
+    stance: Counter[str] = field(default_factory=Counter)
+    notices: list[str] = field(default_factory=list)
+    more_notices: int = 0
+
+    _MAX_NOTICES = 200
+
+    def add(self, summary: UnitSummary) -> None:
+        self.posts += summary.posts
+        self.threads += summary.threads
+        self.stance.update(summary.stance)
+        for reject in summary.rejects:
+            count = reject.get("count", 1)
+            self.rejected += count
+            self.unreadable_files += count == 0
+            self.reject_entries += 1
+        room = self._MAX_NOTICES - len(self.notices)
+        self.notices.extend(summary.notices[:max(0, room)])
+        self.more_notices += max(0, len(summary.notices) - max(0, room))
 
 
 def _same(a: dict[str, Any], b: dict[str, Any], *, ignore: tuple[str, ...]) -> bool:
