@@ -17,6 +17,8 @@ Every run is ``python -m threadlens label CORPUS -o OUT.jsonl --model MODEL --wo
 process. Figures: wall time of the process; posts/s = posts / wall time (start-up, scan and final join
 included) and as the command reports it (from its own start); peak RSS = the largest sum of RSS over the
 process and its workers, sampled every 20 ms. The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
+Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
+average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
 
 The embedding model is measured on 10k posts when ``models/connections`` exists (it needs the
 ``threadlens.embeddings`` module), against sentence-transformers' own ``encode`` of the same texts (the
@@ -31,6 +33,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -157,16 +160,22 @@ def run_label(corpus_path: Path, out: Path, model: str, workers: int) -> dict[st
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     command = [sys.executable, "-m", "threadlens", "label", str(corpus_path), "-o", str(out), "--model", model,
                "--workers", str(workers), "--force", "--report", str(out) + ".report.json"]
+    load_before = os.getloadavg()[0]
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = peak_rss_of(process)
     wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
+    load = (load_before + os.getloadavg()[0]) / 2
     stderr = process.stderr.read().decode() if process.stderr else ""
     if process.returncode != 0:
         raise SystemExit(f"label failed ({process.returncode}): {stderr}")
     report = json.loads(Path(str(out) + ".report.json").read_text())
     return {"posts": report["posts"], "wall_s": wall, "posts_per_s_wall": report["posts"] / wall,
-            "posts_per_s_reported": report["posts_per_second"], "peak_rss_mb": peak["rss"] / 1e6}
+            "posts_per_s_reported": report["posts_per_second"], "peak_rss_mb": peak["rss"] / 1e6,
+            "cpu_s": cpu, "posts_per_cpu_s": report["posts"] / cpu, "load": load}
 
 
 def encode_reference(corpus_path: Path, limit: int) -> dict[str, float]:
@@ -209,7 +218,9 @@ def main() -> None:
         result = run_label(path, directory / f"labels-{size}.jsonl", args.model, args.workers)
         results[f"{args.model} {size}"] = result
         print(f"{args.model:22} {size:>9,} posts  {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:9,.0f} posts/s "
-              f"(reported {result['posts_per_s_reported']:,.0f})  peak RSS {result['peak_rss_mb']:7.0f} MB", flush=True)
+              f"(reported {result['posts_per_s_reported']:,.0f})  peak RSS {result['peak_rss_mb']:7.0f} MB  "
+              f"CPU {result['cpu_s']:.1f} s = {result['posts_per_cpu_s']:,.0f} posts/CPU-s  "
+              f"load {result['load']:.1f}", flush=True)
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
         ratio = results[f"{args.model} {large}"]["peak_rss_mb"] / results[f"{args.model} {small}"]["peak_rss_mb"]

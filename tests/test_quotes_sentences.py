@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from threadlens.quotes.sentences import ABBREVIATIONS, EMOTICONS, PUNCT_CHARS, sentence_spans
+from threadlens.quotes.sentences import (
+    ABBREVIATIONS, APOSTROPHE_WORDS, EMOTICONS, PUNCT_CHARS, SPLIT_CONTRACTIONS, sentence_spans)
 
 from label_corpora import connections_records
 
@@ -37,6 +38,9 @@ def _sentences(text: str) -> list[str]:
     ("Don't tell /b/.  They did", ["Don't tell /b/.  They did"]),
     ("at 2 p.m. today", ["at 2 p.m. today"]),
     ("USA. Yes", ["USA.", "Yes"]),
+    ("answer ?'s directly", ["answer ?", "'s directly"]),
+    ("I know hes. Sure", ["I know hes. Sure"]),
+    ("Done. 'Quoted' too", ["Done. '", "Quoted' too"]),
     ("A. Yes", ["A. Yes"]),
     ("", [""]),
 ])
@@ -53,6 +57,9 @@ def test_sentences_lists_match_spacy() -> None:
     assert EMOTICONS == frozenset(emoticons)
     rules = spacy.blank("en").tokenizer.rules
     assert ABBREVIATIONS <= set(rules)
+    assert APOSTROPHE_WORDS == {k for k in rules if k[:1] in "'\u2019" and any(c.isalpha() for c in k)}
+    assert SPLIT_CONTRACTIONS == {k for k, pieces in rules.items() if k.isalpha() and len(pieces) > 1
+                                  and f"{pieces[-1][65]}." in rules and len(pieces[-1][65]) == 1}  # 65: ORTH
 
 
 def test_sentences_astral_terminator() -> None:

@@ -134,6 +134,9 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]], *, input_format: str
     for item in inputs:
         name = os.fspath(item)
         path = Path(name)
+        if name == "-" or name.startswith(("http://", "https://")):
+            raise InputError("label reads files and directories (a run must be able to read them again to resume); "
+                             "save the input to a file first (threadlens fetch URL -o file.jsonl)", source=name)
         if not path.exists():
             raise InputError("no such file or directory; check the path", source=name)
         if path.is_dir():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -184,7 +185,10 @@ def _read_files(unit: Unit) -> UnitInput:
         except (OSError, UnicodeError, RecursionError) as exc:
             out.rejects.append(Reject(path, f"can't be read ({exc})", count=0))
             continue
-        for thread in threads:
+        unnamed = sum(1 for thread in threads if thread.id is None)
+        for number, thread in enumerate(threads, start=1):
+            if thread.id is None:  # records need a thread id: the file's name (and number)
+                thread.id = Path(path).name if unnamed == 1 else f"{Path(path).name}#{number}"
             notices: list[Notice] = []
             for notice in thread.notices:
                 if notice.kind in _RECORD_NOTICES:

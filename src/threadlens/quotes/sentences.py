@@ -27,7 +27,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["sentence_spans", "PUNCT_CHARS", "ABBREVIATIONS"]
+__all__ = ["sentence_spans", "PUNCT_CHARS", "ABBREVIATIONS", "EMOTICONS", "APOSTROPHE_WORDS", "SPLIT_CONTRACTIONS"]
 
 #: spaCy's ``Sentencizer.default_punct_chars``: a token made of one of these ends a sentence.
 PUNCT_CHARS = frozenset(
@@ -55,6 +55,20 @@ ABBREVIATIONS = frozenset(
      *(f"{h}{m}" for h in range(1, 13) for m in ("a.m.", "p.m."))])
 
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+
+#: Contractions written without an apostrophe that spaCy splits into words ending in one letter ("hes" → "he" "s"):
+#: with a final period that letter becomes an abbreviation ("s."), so "hes." doesn't end a sentence.
+SPLIT_CONTRACTIONS = frozenset(
+    word for stem in ("hed", "hes", "howd", "hows", "id", "im", "ima", "itd", "shes", "thatd", "thats", "thered",
+                      "theres", "thesed", "theyd", "thisd", "thiss", "thosed", "wed", "whatd", "whats", "whend",
+                      "whens", "whered", "wheres", "whod", "whos", "whyd", "whys", "youd")
+    for word in (stem, stem.capitalize()))
+
+#: Words spaCy keeps whole with their leading apostrophe ("'s", "'ll", "'cause"): not punctuation tokens.
+APOSTROPHE_WORDS = frozenset(
+    f"{mark}{word}" for mark in "'\u2019"
+    for word in ("Cause", "Cos", "Coz", "Cuz", "S", "bout", "cause", "cos", "coz", "cuz", "d", "em", "ll", "nuff",
+                 "re", "s"))
 
 #: spaCy's emoticons: each is one token (``":D"`` starts a sentence, ``":)"`` stays in the one before).
 EMOTICONS = frozenset([
@@ -155,7 +169,8 @@ def _sentence_end(text: str, i: int, chunk_start: int, chunk_end: int, core_star
     if i + 1 >= tail:  # only closing punctuation follows: split off as a suffix
         if char != "." or core_start == i:
             return chunk_end
-        if i + 1 - core_start <= _LONGEST_ABBREVIATION and text[core_start : i + 1] in ABBREVIATIONS:
+        if i + 1 - core_start <= _LONGEST_ABBREVIATION and (text[core_start : i + 1] in ABBREVIATIONS
+                                                           or text[core_start:i] in SPLIT_CONTRACTIONS):
             return None
         previous = text[i - 1]
         if previous.isdigit() or previous.islower() or previous in _BEFORE_PERIOD:
@@ -165,7 +180,8 @@ def _sentence_end(text: str, i: int, chunk_start: int, chunk_end: int, core_star
         if core_start < i:
             return None
         position = i + 1  # split off the start of the chunk ("!is_set"); the punctuation after it too
-        while position < chunk_end and text[position] in _PREFIX_CHARS and _is_punct(text[position]):
+        while position < chunk_end and text[position] in _PREFIX_CHARS and _is_punct(text[position]) and \
+                not _apostrophe_word(text, position, chunk_end):
             position += 1
         return position
     if i == 0 or i + 1 >= chunk_end:
@@ -197,10 +213,21 @@ def _next_start(text: str, position: int) -> int:
             continue
         if chunk in EMOTICONS:
             return position
-        while text[position] in _PREFIX_CHARS and _is_punct(text[position]):
+        while text[position] in _PREFIX_CHARS and _is_punct(text[position]) and \
+                not _apostrophe_word(text, position, chunk_end):
             position += 1
         return position
     return n
+
+
+def _apostrophe_word(text: str, position: int, chunk_end: int) -> bool:
+    """Whether the chunk from ``position`` is one of :data:`APOSTROPHE_WORDS` (closing punctuation aside)."""
+    if text[position] not in "'\u2019":
+        return False
+    end = chunk_end
+    while end > position + 1 and text[end - 1] in _SUFFIX_CHARS:
+        end -= 1
+    return text[position:end] in APOSTROPHE_WORDS
 
 
 @lru_cache(maxsize=4096)
