@@ -129,8 +129,13 @@ def corpus(directory: Path, posts: int) -> Path:
 # -- measuring ------------------------------------------------------------------------------------------------
 
 def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02) -> dict[str, int]:
-    """Sample the summed RSS of a process and its descendants until it exits; the peak, in bytes."""
-    import psutil
+    """Sample the summed RSS of a process and its descendants until it exits; the peak, in bytes (without psutil:
+    the largest single process's peak, from getrusage)."""
+    try:
+        import psutil
+    except ImportError:
+        process.wait()
+        return {"rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
 
     peak = {"rss": 0}
     root = psutil.Process(process.pid)

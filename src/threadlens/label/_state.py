@@ -2,8 +2,8 @@
 
 While ``OUT`` is being labelled, ``OUT.parts/`` holds ``run.json`` (what the run is: inputs, model, options,
 the plan's digest) and one chunk per finished unit: ``NNNNNNNN.<format>`` (the records) and
-``NNNNNNNN.json`` (counts, rejects, notices). Each file is written under a temporary name and renamed, the
-``.json`` last: a unit is done exactly when its ``.json`` is there and its chunk has the size it records,
+``NNNNNNNN.json`` (counts, rejects, notices). Each file is written under a temporary name, flushed to disk and
+renamed, the ``.json`` last: a unit is done exactly when its ``.json`` is there and its chunk has the size it records,
 so a process killed at any instant — ``kill -9`` included — leaves only finished units, and a rerun of the
 same command labels the others. When every unit is done the chunks are joined, in plan order, into ``OUT``
 (again a temporary file and a rename), the rejects into ``OUT``'s ``.rejects.jsonl``, and the directory is
@@ -139,14 +139,14 @@ class RunDirectory:
     def commit(self, result: UnitResult) -> UnitSummary:
         """Store a labelled unit: its chunk, then its summary (the summary's rename is the commit)."""
         chunk = self._chunk(result.index)
-        _write(chunk, result.data)
+        _write(chunk, result.data, sync=True)  # on disk before the summary that commits it
         summary = UnitSummary(index=result.index, posts=result.posts, threads=result.threads, bytes=len(result.data),
                               rejects=[r.to_dict() for r in result.rejects], notices=result.notices,
                               stance=result.stance)
         _write(self._meta(result.index), json.dumps({
             "index": summary.index, "posts": summary.posts, "threads": summary.threads, "bytes": summary.bytes,
             "rejects": summary.rejects, "notices": summary.notices, "stance": summary.stance},
-            ensure_ascii=False).encode("utf-8"))
+            ensure_ascii=False).encode("utf-8"), sync=True)
         return summary
 
     def _each(self, count: int) -> Iterator[UnitSummary]:
