@@ -20,10 +20,11 @@ process and its workers, sampled every 20 ms. The flatness figure is peak RSS at
 Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
 average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
 
-The embedding model is measured on 10k posts when ``models/connections`` exists (it needs the
-``threadlens.embeddings`` module), against sentence-transformers' own ``encode`` of the same texts (the
-posts' own words, batch size 32, this machine's CPU threads) measured in the same run: the ratio is
-``label`` posts/s over ``encode`` texts/s.
+The embedding model (``--embedding-model``, default ``connections``) is measured on 10k posts with
+``--workers`` 1 and 2 (``--embedding-workers``) and each of ``--embedding-backends`` (default ``auto``, what
+``analyze`` uses), against sentence-transformers' own ``encode`` of the same texts (the posts' own words, batch
+size 32, this machine's CPU threads) measured in the same run: the ratio is ``label`` posts/s over ``encode``
+texts/s.
 """
 
 from __future__ import annotations
@@ -161,10 +162,10 @@ def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02) -> dic
     return peak
 
 
-def run_label(corpus_path: Path, out: Path, model: str, workers: int) -> dict[str, float]:
+def run_label(corpus_path: Path, out: Path, model: str, workers: int, *extra: str) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     command = [sys.executable, "-m", "threadlens", "label", str(corpus_path), "-o", str(out), "--model", model,
-               "--workers", str(workers), "--force", "--report", str(out) + ".report.json"]
+               "--workers", str(workers), "--force", "--report", str(out) + ".report.json", *extra]
     load_before = os.getloadavg()[0]
     usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -214,6 +215,9 @@ def main() -> None:
     parser.add_argument("--model", default="connections-lexical")
     parser.add_argument("--keep", type=Path, default=None, help="directory for the corpora (kept between runs)")
     parser.add_argument("--no-embedding", action="store_true", help="skip the embedding-model figures")
+    parser.add_argument("--embedding-model", default="connections", help="embedding stance model (name or path)")
+    parser.add_argument("--embedding-workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--embedding-backends", nargs="+", default=["auto"])
     args = parser.parse_args()
     directory = args.keep or Path(tempfile.mkdtemp(prefix="threadlens-bench-"))
     directory.mkdir(parents=True, exist_ok=True)
@@ -233,18 +237,24 @@ def main() -> None:
     if not args.no_embedding:
         from threadlens.stance.registry import available_models
 
-        if "connections" not in available_models():
-            print("embedding model: models/connections is not available here; not measured")
-        else:
-            path = corpus(directory, 10_000)
-            reference = encode_reference(path, 10_000)
-            result = run_label(path, directory / "labels-embedding-10000.jsonl", "connections", args.workers)
-            print(f"{'connections':22} {10_000:>9,} posts  {result['wall_s']:7.1f} s  "
-                  f"{result['posts_per_s_wall']:9,.0f} posts/s (reported {result['posts_per_s_reported']:,.0f})  "
-                  f"peak RSS {result['peak_rss_mb']:7.0f} MB")
-            print(f"sentence-transformers encode: {reference['texts_per_s']:,.0f} texts/s on {reference['texts']:,} "
-                  f"texts; label / encode = {result['posts_per_s_wall'] / reference['texts_per_s']:.2f}x "
-                  f"(reported rate: {result['posts_per_s_reported'] / reference['texts_per_s']:.2f}x)")
+        model = args.embedding_model
+        if model == "connections" and "connections" not in available_models():
+            print("embedding model: models/connections is not available here; not measured "
+                  "(--embedding-model PATH measures another embedding model)")
+            return
+        path = corpus(directory, 10_000)
+        reference = encode_reference(path, 10_000)
+        print(f"sentence-transformers encode: {reference['texts_per_s']:,.0f} texts/s on {reference['texts']:,} "
+              f"texts (own words of the 10k posts)", flush=True)
+        for workers in args.embedding_workers:
+            for backend in args.embedding_backends:
+                result = run_label(path, directory / "labels-embedding-10000.jsonl", model, workers,
+                                   "--backend", backend)
+                print(f"{Path(model).name:22} {10_000:>9,} posts  --workers {workers} --backend {backend:10} "
+                      f"{result['wall_s']:7.1f} s  {result['posts_per_s_wall']:7,.0f} posts/s = "
+                      f"{result['posts_per_s_wall'] / reference['texts_per_s']:.2f}x encode "
+                      f"(reported rate {result['posts_per_s_reported'] / reference['texts_per_s']:.2f}x)  "
+                      f"peak RSS {result['peak_rss_mb']:5.0f} MB  load {result['load']:.1f}", flush=True)
 
 
 if __name__ == "__main__":

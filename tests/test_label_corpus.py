@@ -190,3 +190,15 @@ def _broken_run(corpus: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     (parts / "00000004.json").unlink()
     (parts / "00000004.jsonl").unlink()
     return parts
+
+
+def test_label_unit_refuses_a_different_model_version(corpus: Path) -> None:
+    from threadlens.errors import ModelError
+    from threadlens.label._plan import expand_inputs, plan_inputs
+    from threadlens.label._work import LabelSettings, label_unit, model_info
+
+    info = model_info(MODEL)
+    unit = plan_inputs(expand_inputs([corpus]), chunk_posts=100).units[0]
+    settings = LabelSettings(model=MODEL, model_name=info.name, model_version="0123456789ab", labels=info.labels)
+    with pytest.raises(ModelError, match="install the same model on every worker"):
+        label_unit(unit, settings)

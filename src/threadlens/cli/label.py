@@ -45,6 +45,9 @@ def label(
                                    help="Posts per unit of work and output chunk (what a rerun resumes by)."),
     input_format: Optional[str] = typer.Option(None, "--input-format",
                                                help="Force an input format (see `threadlens formats`)."),
+    backend: Optional[str] = typer.Option(None, "--backend",
+                                          help="Embedding backend of an embedding model: auto (as `analyze`), onnx, "
+                                               "onnx-int8 (faster; some labels differ), sentence-transformers."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write the run's summary as JSON here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary line."),
 ) -> None:
@@ -61,7 +64,7 @@ def label(
 
         result = label_corpus(inputs, output, model=model, workers=workers, engine=engine.value,
                               scheduler=scheduler, with_text=with_text, force=force, segmenter=segmenter.value,
-                              chunk_posts=chunk_size, input_format=input_format,
+                              chunk_posts=chunk_size, input_format=input_format, backend=backend,
                               progress=not quiet and sys.stderr.isatty())
         if not quiet:
             warn_notices(result.notices)

@@ -124,7 +124,9 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     if kind == "parquet":
         _need_pyarrow()
     info = model_info(model)
-    settings = LabelSettings(model=os.fspath(model) if model is not None else "", model_name=info.name,
+    # Workers load the model themselves: a directory by its absolute path, a name from their installed models.
+    reference = "" if model is None else info.path if Path(os.fspath(model)).is_dir() else os.fspath(model)
+    settings = LabelSettings(model=reference, model_name=info.name,
                              model_version=info.version, labels=info.labels, format=kind, segmenter=segmenter,
                              with_text=with_text, backend=backend)
     files = expand_inputs(inputs, input_format=input_format,
@@ -132,7 +134,7 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     listing = json.dumps([[f.path, f.kind, f.size, f.mtime_ns] for f in files])
     run = {"inputs": hashlib.sha256(listing.encode()).hexdigest(), "files": len(files), "format": kind,
            "model": info.name, "model_version": info.version, "segmenter": segmenter, "with_text": with_text,
-           "chunk_posts": chunk_posts, "input_format": input_format}
+           "chunk_posts": chunk_posts, "input_format": input_format, "backend": backend}
     state = RunDirectory(target, settings.record_format, run)
     state.check(force=force)
     plan = _plan_with_status(files, chunk_posts, input_format, progress)

@@ -9,8 +9,8 @@ reader claims it (a ConvoKit corpus). What becomes of each file:
   units are byte ranges cut between conversations, and the pass keeps 8 bytes per conversation (to check
   that no conversation comes back later). Otherwise (posts of a conversation scattered over the file, or
   lines without a ``conversation_id`` whose thread is the root of their reply chain) a second pass indexes
-  every line — its offset, line number and conversation — in numpy arrays, about 40 bytes a post while
-  planning and 16 bytes a post in the plan, and units are lists of line offsets, conversation by
+  every line — its offset, line number and conversation — in numpy arrays (about 90 bytes a post while
+  planning, 27 bytes a post kept in the plan), and units are lists of line offsets, conversation by
   conversation, in order of first appearance.
 * **Anything else** a reader accepts (HTML pages, mailboxes, forum exports, Reddit and HN JSON, plain text)
   is read whole by its reader in the worker: consecutive small files share a unit, a big one is a unit
@@ -273,17 +273,18 @@ def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
     return (value, replaced) if isinstance(value, dict) else (None, replaced)
 
 
-def record_key(record: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """``(post id, conversation id, reply_to)`` of a usable record as the ``jsonl`` reader sees them;
-    ``(None, None, None)`` for a record it would skip."""
+def record_key(record: dict[str, Any], *, convokit: bool = False) -> tuple[str | None, str | None, str | None]:
+    """``(post id, conversation id, reply_to)`` of a usable record as the ``jsonl`` reader sees them (the
+    ``convokit`` reader: a post replying to itself is a root); ``(None, None, None)`` for a record it would skip."""
     post_id = record.get("id")
     text = record.get("text")
     if post_id is None or (text is not None and not isinstance(text, str)):
         return None, None, None
     conversation = record.get("conversation_id", record.get("root"))
     reply_to = record.get("reply_to", record.get("reply-to"))
-    return (str(post_id), None if conversation is None else str(conversation),
-            None if reply_to in (None, "") else str(reply_to))
+    if reply_to in (None, "") or (convokit and reply_to == post_id):
+        return str(post_id), None if conversation is None else str(conversation), None
+    return str(post_id), None if conversation is None else str(conversation), str(reply_to)
 
 
 def _contiguous_units(path: str, records: str, chunk_posts: int, first_index: int) -> list[Unit] | None:
@@ -334,7 +335,8 @@ def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) 
         if not line.strip():
             continue
         record, _ = parse_line(line)
-        post_id, conversation, reply_to = record_key(record) if record is not None else (None, None, None)
+        post_id, conversation, reply_to = (record_key(record, convokit=records == "convokit") if record is not None
+                                           else (None, None, None))
         if post_id is None:
             bad_offsets.append(offset)
             bad_numbers.append(number)

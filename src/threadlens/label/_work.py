@@ -35,6 +35,7 @@ __all__ = ["ModelInfo", "model_info", "LabelSettings", "UnitResult", "label_unit
 SEGMENTERS = ("regex", "spacy")
 _LABELERS: dict[tuple[str, str | None], StanceLabeler] = {}
 _PIPELINES: dict[str, Any] = {}
+_VERSIONS: dict[tuple[str, str | None], str] = {}
 _BATCH_POSTS = 2000  # posts per label_many call
 
 
@@ -100,6 +101,11 @@ class UnitResult:
 def label_unit(unit: Unit, settings: LabelSettings) -> UnitResult:
     """Read, split, label and encode one unit (runs in a worker; the model is loaded once per process)."""
     labeler = worker_labeler(settings.model, settings.backend)
+    key = (settings.model, settings.backend)
+    version = _VERSIONS.get(key) or _VERSIONS.setdefault(key, labeler.model_version)
+    if version != settings.model_version:
+        raise ModelError(f"{settings.model_name}: this worker has version {version} of the model, the run was "
+                         f"planned with {settings.model_version}; install the same model on every worker")
     collecting = gc.isenabled()
     gc.disable()  # labelling makes many small containers and no cycles: the collector would only slow it down
     try:
