@@ -29,13 +29,16 @@ HN_NEUTRAL = 120
 SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
 
 
-def assign_splits(rows: list[dict]) -> dict[str, str]:
+def assign_splits(rows: list[dict], frozen: dict[str, str] | None = None) -> dict[str, str]:
     """Conversation id -> split: whole conversations, each split close to its share of every label and of
     the replies (so thread-aware figures can be measured on dev and test too).
 
-    Conversations are taken in the order of a hash of their id; each goes to the split whose quota of its
-    labels and replies is least filled. Nothing but ids, labels and reply links is looked at.
+    Conversations already in ``frozen`` (splits.json of an earlier build) keep their split, so adding data
+    never moves a post between splits. The others are taken in the order of a hash of their id; each goes
+    to the split whose quota of its labels and replies is least filled. Nothing but ids, labels and reply
+    links is looked at.
     """
+    frozen = frozen or {}
     by_conversation: dict[str, Counter] = {}
     for row in rows:
         counts = by_conversation.setdefault(row["conversation_id"], Counter())
@@ -46,8 +49,11 @@ def assign_splits(rows: list[dict]) -> dict[str, str]:
         totals.update(counts)
     quota = {split: {key: share * totals[key] for key in totals} for split, share in SHARES.items()}
     filled = {split: Counter() for split in SHARES}
-    assignment: dict[str, str] = {}
-    for conversation in sorted(by_conversation, key=lambda c: hashlib.sha256(c.encode()).hexdigest()):
+    assignment: dict[str, str] = {c: frozen[c] for c in by_conversation if c in frozen}
+    for conversation, split in assignment.items():
+        filled[split].update(by_conversation[conversation])
+    fresh = [c for c in by_conversation if c not in assignment]
+    for conversation in sorted(fresh, key=lambda c: hashlib.sha256(c.encode()).hexdigest()):
         counts = by_conversation[conversation]
 
         def fullness(split: str) -> float:
@@ -118,7 +124,10 @@ def main() -> int:
         print(f"note: {args.shared} absent; building without the real HN neutral comments", file=sys.stderr)
     validate(rows)
     splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
-    assignment = assign_splits(rows)
+    frozen_path = CORPUS / "splits.json"
+    frozen = json.loads(frozen_path.read_text()) if frozen_path.is_file() else {}
+    assignment = assign_splits(rows, frozen)
+    frozen_path.write_text(json.dumps(dict(sorted(assignment.items())), indent=0) + "\n")
     for row in rows:
         splits[assignment[row["conversation_id"]]].append({k: row.get(k) for k in FIELDS})
     for name, part in splits.items():

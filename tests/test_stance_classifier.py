@@ -110,7 +110,7 @@ def test_stance_classifier_round_trip(lexical: StanceClassifier, tmp_path: Path)
     assert np.allclose(loaded.predict_proba(TEXTS), lexical.predict_proba(TEXTS), atol=1e-6)
     assert loaded.get_params() == lexical.get_params()
     assert loaded.scheme_.name == "connections"
-    assert {p.name for p in path.iterdir()} >= {"manifest.json", "config.json", "head.safetensors", "card.json"}
+    assert {p.name for p in path.iterdir()} >= {"manifest.json", "config.json", "head-0.safetensors", "card.json"}
     assert not any(p.suffix in (".pkl", ".pickle", ".joblib", ".pt", ".bin") for p in path.iterdir())
 
 
@@ -133,7 +133,7 @@ def _corrupt(path: Path, name: str, how: str) -> None:
 
 
 @pytest.mark.parametrize("name, how, message", [
-    ("head.safetensors", "flip", "sha256 does not match"),
+    ("head-0.safetensors", "flip", "sha256 does not match"),
     ("lexical.json", "truncate", "sha256 does not match"),
     ("config.json", "delete", "config.json is missing"),
     ("manifest.json", "delete", "no manifest.json"),

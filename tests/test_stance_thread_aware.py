@@ -118,7 +118,7 @@ def test_cli_analyze_with_a_model_path(model: StanceClassifier, tmp_path: Path, 
 
 def test_cli_analyze_refuses_a_broken_model(model: StanceClassifier, tmp_path: Path, seed_path: Path) -> None:
     path = model.save(tmp_path / "tiny")
-    (path / "head.safetensors").write_bytes(b"not weights")
+    (path / "head-0.safetensors").write_bytes(b"not weights")
     result = runner.invoke(app, ["analyze", str(seed_path), "--model", str(path)])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and "sha256 does not match" in result.stderr

@@ -21,6 +21,7 @@ class OnnxEncoder:
         self.name = files.name
         self.backend = backend
         self.dim = int(files.config["hidden_size"])
+        self.weights_sha256 = files.weights_sha256
         self._batcher = Batcher(files.tokenizer, files.max_seq_length)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or os.cpu_count() or 1

@@ -94,6 +94,14 @@ def prepare_encoder(
     return prepare(_inspect(name_or_path), _variant(backend), calibration)
 
 
+def onnx_capable(name_or_path: str = DEFAULT_MODEL) -> bool:
+    """Whether ``name_or_path`` runs on the ONNX backends (a local BERT-family sentence-transformers model)."""
+    from . import _model_files as mf
+
+    root = mf.resolve(name_or_path)
+    return root is not None and mf.onnx_support(root) is None
+
+
 def _variant(backend: str) -> str:
     return "int8" if backend == "onnx-int8" else "fp32"
 

@@ -13,9 +13,10 @@ from ..errors import ModelError
 from .lexical import LexicalFeatures
 from .persistence import pack_arrays, pack_json, unpack_arrays, unpack_json
 
-__all__ = ["TextFeatures", "EmbeddingFeatures", "LexicalTextFeatures", "CachedEncoder", "text_features", "get_encoder"]
+__all__ = ["FAST_PATH_MIN_BATCH", "TextFeatures", "EmbeddingFeatures", "LexicalTextFeatures", "CachedEncoder", "text_features", "get_encoder"]
 
 _ENCODERS: dict[tuple[str, str], CachedEncoder] = {}
+FAST_PATH_MIN_BATCH = 64  # smaller batches are embedded exactly (fp32) straight away
 
 
 class CachedEncoder:
@@ -70,7 +71,7 @@ class TextFeatures:
 
     kind = ""
 
-    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> Any:
+    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None, *, exact: bool = True) -> Any:
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
@@ -94,27 +95,50 @@ class TextFeatures:
 
 
 class EmbeddingFeatures(TextFeatures):
-    """Sentence embeddings; with targets, ``[text, target, text * target]``."""
+    """Sentence embeddings; with targets, ``[text, target, text * target]``.
+
+    ``backend="auto"`` gives two precisions for an ONNX-capable encoder: *exact* (fp32 ONNX, the same
+    embeddings as sentence-transformers) and *fast* (int8 ONNX, a few times quicker, slightly perturbed).
+    The classifier uses the fast one for large batches and re-checks its uncertain rows exactly. Any other
+    backend is used for both.
+    """
 
     kind = "embedding"
 
     def __init__(self, encoder_name: str, *, backend: str = "auto") -> None:
         self.encoder_name = encoder_name
         self.backend = backend
+        self._capable: bool | None = None
 
     @property
-    def encoder(self) -> Any:
+    def has_fast_path(self) -> bool:
+        if self.backend != "auto":
+            return False
+        if self._capable is None:
+            from ..embeddings import onnx_capable
+
+            self._capable = onnx_capable(self.encoder_name)
+        return self._capable
+
+    def encoder_for(self, *, exact: bool = True) -> CachedEncoder:
+        if self.has_fast_path:
+            return get_encoder(self.encoder_name, "onnx" if exact else "onnx-int8")
         return get_encoder(self.encoder_name, self.backend)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of ``texts`` (float32, one row each); texts seen before come from the cache."""
-        return self.encoder.encode(list(texts))
+    @property
+    def encoder(self) -> CachedEncoder:
+        return self.encoder_for(exact=True)
 
-    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> np.ndarray:
-        vectors = self.embed(texts)
+    def embed(self, texts: Sequence[str], *, exact: bool = True) -> np.ndarray:
+        """Embeddings of ``texts`` (float32, one row each); texts seen before come from the cache."""
+        return self.encoder_for(exact=exact).encode(list(texts))
+
+    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None, *,
+                  exact: bool = True) -> np.ndarray:
+        vectors = self.embed(texts, exact=exact)
         if targets is None:
             return vectors
-        target_vectors = self.embed(targets)
+        target_vectors = self.embed(targets, exact=exact)
         return np.hstack([vectors, target_vectors, vectors * target_vectors])
 
     def describe(self) -> dict[str, Any]:
@@ -141,7 +165,7 @@ class LexicalTextFeatures(TextFeatures):
     def __init__(self, features: LexicalFeatures) -> None:
         self.features = features
 
-    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> Any:
+    def transform(self, texts: Sequence[str], targets: Sequence[str] | None = None, *, exact: bool = True) -> Any:
         return self.features.transform(texts)
 
     def describe(self) -> dict[str, Any]:

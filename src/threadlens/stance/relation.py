@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .features import FAST_PATH_MIN_BATCH
 from .head import LinearHead, fit_head
 from .persistence import pack_arrays, pack_json, unpack_arrays, unpack_json
 
@@ -80,15 +81,16 @@ class RelationModel:
         target_proba = model.predict_proba(list(targets))
         pairs = (reply_proba[:, :, None] * target_proba[:, None, :]).reshape(len(replies), -1)
         parts = [reply_proba, target_proba, pairs, cue_features(replies)]
-        if with_embeddings:
-            embed = model.text_features_.embed  # type: ignore[attr-defined]
-            u, v = embed(list(replies)), embed(list(targets))
+        embedding = model.embedding_features_
+        if with_embeddings and embedding is not None:
+            exact = len(replies) < FAST_PATH_MIN_BATCH
+            u, v = embedding.embed(list(replies), exact=exact), embedding.embed(list(targets), exact=exact)
             parts += [u * v, np.abs(u - v)]
         return np.hstack(parts).astype(np.float32)
 
     @classmethod
     def fit(cls, model: StanceClassifier, replies: list[str], targets: list[str], labels: list[str]) -> RelationModel:
-        with_embeddings = model.text_features_.kind == "embedding"
+        with_embeddings = model.embedding_features_ is not None
         matrix = cls.features(model, replies, targets, with_embeddings)
         return cls(head=fit_head(matrix, labels, C=0.5, class_weight="balanced"), with_embeddings=with_embeddings)
 
