@@ -46,8 +46,9 @@ def label(
     input_format: Optional[str] = typer.Option(None, "--input-format",
                                                help="Force an input format (see `threadlens formats`)."),
     backend: Optional[str] = typer.Option(None, "--backend",
-                                          help="Embedding backend of an embedding model: auto (as `analyze`), onnx, "
-                                               "onnx-int8 (faster; some labels differ), sentence-transformers."),
+                                          help="An embedding model's encoder: auto (fp32; int8 first for big batches), "
+                                               "onnx (fp32 only, exactly as `analyze`), onnx-int8, "
+                                               "sentence-transformers."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write the run's summary as JSON here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary line."),
 ) -> None:
