@@ -1,6 +1,7 @@
 """Small corpora for the label tests: the repository's connections threads copied under fresh ids.
 
-``write_corpus(path, copies=k)`` writes the 470 threads of ``corpora/connections/train.jsonl`` ``k`` times
+``write_corpus(path, copies=k)`` writes the threads of ``corpora/connections/train.jsonl`` (``POSTS`` posts in
+``THREADS`` threads) ``k`` times
 (ids and conversation ids prefixed ``c<copy>-``), conversations contiguous, in the ConvoKit utterance layout
 with timestamps, as ``threadlens convert`` writes them. ``shuffled=True`` interleaves the lines of
 different conversations (the layout that needs the planner's index).
@@ -46,3 +47,7 @@ def write_corpus(path: Path, *, copies: int = 1, shuffled: bool = False, seed: i
         rng.shuffle(records)
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return len(records)
+
+
+POSTS = len(connections_records())
+THREADS = len({record["conversation_id"] for record in connections_records()})

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from threadlens.cli import app
 
-from label_corpora import write_corpus
+from label_corpora import POSTS, THREADS, write_corpus
 
 MODEL = "connections-lexical"
 runner = CliRunner()
@@ -32,11 +32,11 @@ def test_cli_label_writes_records_and_a_summary(corpus: Path, tmp_path: Path) ->
     result = _label(str(corpus), "-o", str(out), "--model", MODEL, "--workers", "1", "--with-text",
                     "--report", str(tmp_path / "report.json"))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"labelled 776 posts in 470 threads to {out}")
+    assert result.output.startswith(f"labelled {POSTS:,} posts in {THREADS:,} threads to {out}")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 776 and all("text" in r for r in records)
+    assert len(records) == POSTS and all("text" in r for r in records)
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert report["posts"] == 776 and report["rejected"] == 0 and report["model"] == MODEL
+    assert report["posts"] == POSTS and report["rejected"] == 0 and report["model"] == MODEL
 
 
 @pytest.mark.parametrize(("args", "message"), [

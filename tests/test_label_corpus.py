@@ -11,7 +11,7 @@ from threadlens.errors import InputError
 from threadlens.label import flat_columns, label_corpus, label_threads, read_labelled
 from threadlens.label import _state
 
-from label_corpora import write_corpus
+from label_corpora import POSTS, write_corpus
 
 MODEL = "connections-lexical"
 FIELDS = ["id", "thread", "reply_to", "author", "created", "stance", "score", "scores", "relation", "quotes",
@@ -34,7 +34,7 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
 
 def test_label_records_follow_the_schema(reference: tuple[Path, list[dict]]) -> None:
     _, records = reference
-    assert len(records) == 776 and all(list(r) == FIELDS for r in records)
+    assert len(records) == POSTS and all(list(r) == FIELDS for r in records)
     first = records[0]
     assert first["model"] == MODEL and len(first["model_version"]) == 12
     assert first["created"].endswith("Z") and first["thread"] == "c0-a-t001"
@@ -93,7 +93,7 @@ def test_label_two_workers_write_the_same_bytes(corpus: Path, reference: tuple[P
                                                 tmp_path: Path) -> None:
     out = tmp_path / "labels.jsonl"
     report = label_corpus([corpus], out, model=MODEL, workers=2, chunk_posts=150)
-    assert report.workers == 2 and report.posts == 776 and report.units == 6
+    assert report.workers == 2 and report.posts == POSTS and report.units > 5
     assert out.read_bytes() == reference[0].read_bytes()
     assert not (tmp_path / "labels.jsonl.parts").exists()
 
@@ -128,7 +128,7 @@ def test_label_refuses_to_clobber(corpus: Path, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "someone else's\n"
     assert not (tmp_path / "labels.jsonl.parts").exists()
     label_corpus([corpus], out, model=MODEL, workers=1, force=True)
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 776
+    assert len(out.read_text(encoding="utf-8").splitlines()) == POSTS
     (tmp_path / "other.rejects.jsonl").write_text("{}\n", encoding="utf-8")
     with pytest.raises(InputError, match="other.rejects.jsonl: already exists"):
         label_corpus([corpus], tmp_path / "other.jsonl", model=MODEL, workers=1)
@@ -150,7 +150,7 @@ def test_label_resumes_a_broken_run(corpus: Path, reference: tuple[Path, list[di
     out = tmp_path / "labels.jsonl"
     parts = _broken_run(corpus, out, monkeypatch)
     report = label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
-    assert report.resumed_units == 3 and report.units == 6 and report.labelled_now < 776
+    assert report.resumed_units == report.units - 3 and report.labelled_now < POSTS
     assert out.read_bytes() == reference[0].read_bytes()
     assert not parts.exists()
 

@@ -12,7 +12,7 @@ from threadlens.label._plan import expand_inputs, plan_inputs
 from threadlens.label._read import read_unit
 from threadlens.readers import read_threads
 
-from label_corpora import corpus_records, write_corpus
+from label_corpora import POSTS, corpus_records, write_corpus
 
 
 def _threads_of(plan) -> tuple[list, list]:  # type: ignore[no-untyped-def]
@@ -121,7 +121,7 @@ def test_plan_walks_directories(tmp_path: Path, seed_path: Path) -> None:
     plan = plan_inputs(files, chunk_posts=400)
     assert [u.kind for u in plan.units][:1] == ["files"]
     threads, rejects = _threads_of(plan)
-    assert not rejects and sum(len(t) for t in threads) == 13 + 776 + 776
+    assert not rejects and sum(len(t) for t in threads) == 13 + POSTS + POSTS
 
 
 @pytest.mark.parametrize("bad", ["missing.jsonl", "empty-dir"])
