@@ -72,3 +72,10 @@ def test_direct_attributes_quotes_inside_one_long_token(shared) -> None:  # type
     segments = split_thread(thread)["c366ugu"].segments
     assert [(s.kind, s.start, s.end, s.source, s.marker) for s in segments] == [
         ("quote", 0, 31, "c3660qz", "copy"), ("reply", 31, 42, None, None)]
+
+
+def test_pipeline_attributes_quotes_inside_one_long_token(shared, nlp) -> None:  # type: ignore[no-untyped-def]
+    # Regression: the spaCy path used to read segments back from span extensions, which spaCy keys by
+    # character offsets; a quote and a reply inside one URL token shared theirs. It reads doc._.tl_posts now.
+    thread = read_threads(shared / "data/reddit/praw-thread/thread_n49rw.jsonl")[0]
+    assert _as_data(_pipeline_splits(nlp, thread)) == _as_data(split_thread(thread))

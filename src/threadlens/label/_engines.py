@@ -65,7 +65,7 @@ def _run_pool(units: Sequence[Unit], settings: LabelSettings, on_result: Callabl
     if fork:
         _import_worker_modules(settings)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                               initargs=(settings.model, settings.backend, os.getpid()))
+                               initargs=(settings.model, settings.backend, os.getpid(), workers))
     try:
         _drain(units, lambda unit: pool.submit(label_unit, unit, settings), on_result, workers, tick)
     except BaseException:
@@ -108,9 +108,11 @@ def _drain(units: Sequence[Unit], submit: Callable[[Unit], Future[UnitResult]],
         tick()
 
 
-def _start_worker(model: str, backend: str | None, parent: int) -> None:
-    """A local worker: dies with its parent (even a ``kill -9``ed one), leaves Ctrl-C to it, loads the model."""
+def _start_worker(model: str, backend: str | None, parent: int, workers: int = 1) -> None:
+    """A local worker: dies with its parent (even a ``kill -9``ed one), leaves Ctrl-C to it, loads the model
+    with its share of the cores (so N workers don't each run onnxruntime on every core)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("THREADLENS_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, workers))))
     if not _die_with_parent():
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     worker_labeler(model, backend)
