@@ -11,6 +11,7 @@ from . import stance as _stance  # noqa: F401
 from . import convert as _convert  # noqa: F401
 from . import fetch as _fetch  # noqa: F401
 from . import report as _report  # noqa: F401
+from . import label as _label  # noqa: F401  (label and stats)
 
 __all__ = ["app", "main"]
 

@@ -14,6 +14,12 @@ from ._tokenize import Batcher
 from .encoder import EncoderError
 
 
+def _threads_from_env() -> int | None:
+    """``$THREADLENS_THREADS``: how many cores one encoder may use (set per worker by ``threadlens label``)."""
+    value = os.environ.get("THREADLENS_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 class OnnxEncoder:
     """Tokenise with ``tokenizers``, run batches through onnxruntime, return rows in input order."""
 
@@ -24,7 +30,7 @@ class OnnxEncoder:
         self.weights_sha256 = files.weights_sha256
         self._batcher = Batcher(files.tokenizer, files.max_seq_length)
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or os.cpu_count() or 1
+        opts.intra_op_num_threads = threads or _threads_from_env() or os.cpu_count() or 1
         opts.inter_op_num_threads = 1
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

@@ -17,7 +17,7 @@ from .words import Words
 
 __all__ = ["Match", "ThreadIndex"]
 
-_SHINGLE = 3
+_SHINGLE = 3  # add() and find() build shingles with zip(tokens, tokens[1:], tokens[2:])
 _MAX_POSTINGS = 400   # a shingle in more places than this is too common to say anything
 _MAX_CANDIDATES = 8
 _MAX_QUERY_WORDS = 400
@@ -75,8 +75,23 @@ class ThreadIndex:
         self._entries.append(_Entry(post_id, words, origins, author, index))
         self._by_id[post_id] = index
         tokens = words.tokens
-        for i in range(len(tokens) - _SHINGLE + 1):
-            self._postings.setdefault(tokens[i : i + _SHINGLE], []).append((index, i))
+        postings = self._postings
+        for i, shingle in enumerate(zip(tokens, tokens[1:], tokens[2:])):
+            postings.setdefault(shingle, []).append((index, i))
+
+    def shingle_hits(self, words: Words) -> list[int]:
+        """Positions of ``words`` whose 3-word shingle is in an earlier post (one ``find`` would consider).
+
+        A query made of these words can only be found where one of its shingles starts at such a position.
+        """
+        postings = self._postings
+        tokens = words.tokens
+        out = []
+        for i, shingle in enumerate(zip(tokens, tokens[1:], tokens[2:])):
+            found = postings.get(shingle)
+            if found is not None and len(found) <= _MAX_POSTINGS:
+                out.append(i)
+        return out
 
     def find(self, query: Words, *, prefer: Sequence[str] = (), min_similarity: float = 0.8,
              only: Sequence[str] | None = None) -> Match | None:
@@ -92,8 +107,8 @@ class ThreadIndex:
         if len(tokens) < _SHINGLE:
             return self._find_short(tokens, prefer if only is None else only)
         hits: dict[int, list[int]] = {}
-        for qi in range(len(tokens) - _SHINGLE + 1):
-            postings = self._postings.get(tokens[qi : qi + _SHINGLE])
+        for shingle in zip(tokens, tokens[1:], tokens[2:]):
+            postings = self._postings.get(shingle)
             if postings is None or len(postings) > _MAX_POSTINGS:
                 continue
             for entry, position in postings:
@@ -104,7 +119,7 @@ class ThreadIndex:
         candidates = sorted(hits, key=lambda e: -len(hits[e]))[:_MAX_CANDIDATES]
         preferred = [self._by_id[p] for p in prefer if p in self._by_id and self._by_id[p] in hits]
         candidates.extend(e for e in preferred if e not in candidates)
-        matches = [m for m in (self._align(tokens, self._entries[e], hits[e]) for e in candidates)
+        matches = [m for m in (self._align(tokens, self._entries[e], hits[e], min_similarity) for e in candidates)
                    if m is not None and m.similarity >= min_similarity]
         if not matches:
             return None
@@ -113,7 +128,8 @@ class ThreadIndex:
         close = [m for m in matches if m.similarity >= best - 0.05]
         return min(close, key=lambda m: (rank.get(m.found_in, len(rank)), self._by_id[m.found_in]))
 
-    def _align(self, tokens: tuple[str, ...], entry: _Entry, positions: list[int]) -> Match | None:
+    def _align(self, tokens: tuple[str, ...], entry: _Entry, positions: list[int],
+               minimum: float = 0.0) -> Match | None:
         positions.sort()
         width = len(tokens) + len(tokens) // 2 + _SHINGLE
         best_lo, best_count, lo = 0, 0, 0
@@ -126,6 +142,11 @@ class ThreadIndex:
         slack = len(tokens) // 2 + _SHINGLE
         window_start = max(0, first - slack)
         window = entry.words.tokens[window_start : last + _SHINGLE + slack]
+        # Matched words are query words found in the window: when too few are, the alignment can't reach
+        # ``minimum`` and is skipped (the same test as the caller's, so results don't change).
+        present = frozenset(window)
+        if sum(1 for token in tokens if token in present) / len(tokens) < minimum:
+            return None
         blocks = [b for b in SequenceMatcher(None, tokens, window, autojunk=False).get_matching_blocks() if b.size]
         if not blocks:
             return None

@@ -6,11 +6,14 @@ holds at most ``max_chars`` characters, so 10,000 stray quote marks cost a singl
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["quoted_spans"]
 
 _OPENERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb"}
 _STRAIGHT = '"'
 _CLOSERS = set("\u201d\u00bb")
+_QUOTE_MARKS = re.compile('["\u201c\u201e\u00ab]')  # a pair needs one of these openers
 
 
 def quoted_spans(text: str, start: int = 0, end: int | None = None, *, max_chars: int = 600,
@@ -18,6 +21,8 @@ def quoted_spans(text: str, start: int = 0, end: int | None = None, *, max_chars
     """``(open, close)`` offsets of quotation-mark pairs in ``text[start:end]``: the marks themselves are at
     ``open`` and ``close - 1``. At most ``limit`` pairs are returned."""
     end = len(text) if end is None else end
+    if not _QUOTE_MARKS.search(text, start, end):
+        return []
     spans: list[tuple[int, int]] = []
     open_at = -1
     closers = ""

@@ -60,6 +60,8 @@ def marked_blocks(text: str, start: int = 0, end: int | None = None) -> list[Mar
     """Quote blocks in ``text[start:end]``, in order. Blank lines between lines of the same depth join them;
     an empty quoted line (just ``>``) belongs to its block."""
     end = len(text) if end is None else end
+    if text.find(">", start, end) < 0 and text.find(_ENTITY, start, end) < 0:
+        return []
     blocks: list[MarkedBlock] = []
     current: list[tuple[int, int, int, str, int]] = []  # (line_start, line_end, depth, marker, content_start)
     pending_blank = False

@@ -5,7 +5,9 @@ order they were written), splits each with :func:`~threadlens.quotes.splitter.sp
 sentencizer's boundaries, and writes every segment to ``doc.spans["threadlens"]`` (``label_`` =
 segment kind) with ``Span._.tl_post``, ``tl_source``, ``tl_marker``, ``tl_similarity``, ``tl_cite`` and
 ``tl_offsets``: the exact ``(start, end)`` characters in the post's own text (the Span itself covers
-the tokens around them).
+the tokens around them). The exact segments of each post are also in ``doc._.tl_posts[i]["segments"]``,
+which :func:`splits_from_doc` reads: spaCy keys span extension values by character offsets, so two
+segments that fall inside one token (a URL) would share theirs.
 A plain ``nlp(text)`` is treated as a one-post thread.
 
 One thread is one Doc, so ``nlp.pipe(docs, n_process=2)`` parallelises over threads and every
@@ -87,6 +89,9 @@ class QuoteSplitter:
                                markup=[Segment.from_dict(m) for m in post.get("markup") or ()],
                                prefer=_ancestors(post, by_id), cited_authors=by_author, config=self.config)
             post["duplicate_of"] = split.duplicate_of
+            # The segments themselves live here: span extension values are keyed by character offsets, so
+            # two segments inside one long token (a URL) would share them.
+            post["segments"] = [segment.to_dict() for segment in split.segments]
             index.add(post["id"], words_of(body), duplicate_of=split.duplicate_of, author=post.get("author"),
                       quotes=[(s.start, s.end, s.source) for s in split.segments if s.kind == "quote"])
             if post.get("author"):
@@ -174,15 +179,8 @@ def splits_from_doc(doc: Doc, thread: Thread | None = None) -> dict[str, PostSpl
     by_id = {post["id"]: post for post in posts}
     out: dict[str, PostSplit] = {post["id"]: PostSplit(segments=[], duplicate_of=post.get("duplicate_of"))
                                  for post in posts}
-    for span in doc.spans.get(SPANS_KEY, []):
-        post = by_id.get(span._.tl_post)
-        if post is None:
-            continue
-        start, end = span._.tl_offsets or (span.start_char - post["start"], span.end_char - post["start"])
-        out[post["id"]].segments.append(Segment(
-            kind=span.label_, start=start, end=end,
-            source=span._.tl_source, marker=span._.tl_marker, cite=span._.tl_cite,
-            similarity=span._.tl_similarity, source_start=span._.tl_source_start, source_end=span._.tl_source_end))
+    for post in posts:
+        out[post["id"]].segments.extend(Segment.from_dict(s) for s in post.get("segments") or ())
     for post in posts:
         if post.get("truncated") and thread is not None and post["id"] in thread:
             full = thread[post["id"]].text

@@ -14,6 +14,7 @@ trimmed, is the reply.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -58,12 +59,14 @@ class PostSplit:
 
 def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, int]] = (),
                markup: Sequence[Segment] = (), prefer: Sequence[str] = (), cited_authors: dict[str, list[str]] | None = None,
-               config: SplitConfig = SplitConfig()) -> PostSplit:
+               config: SplitConfig = SplitConfig(), words: Words | None = None) -> PostSplit:
     """Split a post's ``text``.
 
-    ``sentences`` are ``(start, end)`` sentence offsets (from the pipeline's sentencizer), ``prefer`` the
+    ``sentences`` are ``(start, end)`` sentence offsets (from the pipeline's sentencizer; boundaries fall
+    between words, and they are only read when the post shares words with an earlier one), ``prefer`` the
     ids to attribute to first (the parent, then the ancestors), ``cited_authors`` maps an author name to
-    their earlier posts (for markup that names whom it quotes).
+    their earlier posts (for markup that names whom it quotes). ``words`` may pass ``words_of(text)`` when
+    the caller has it already.
     """
     quotes: list[Segment] = []
     for segment in markup:
@@ -76,8 +79,9 @@ def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, 
         quotes.append(segment)
 
     duplicate_of = None
-    all_words = words_of(text)
-    if len(all_words) >= config.duplicate_min_words:
+    all_words = words if words is not None else words_of(text)
+    hits = index.shingle_hits(all_words)  # where the post shares three words in a row with an earlier one
+    if hits and len(all_words) >= config.duplicate_min_words:
         match = index.find(all_words, prefer=prefer, min_similarity=config.duplicate_min_similarity)
         if match is not None and match.coverage >= config.duplicate_min_similarity:
             duplicate_of = match.source or match.found_in
@@ -91,7 +95,11 @@ def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, 
         quotes.append(_attributed(Segment("quote", block.start, block.end, marker=block.marker), match))
 
     if duplicate_of is None:
-        found = _copies(text, index, sentences, quotes, prefer, config)
+        found = []
+        # A sentence can only be a copy where it shares a shingle with an earlier post (its words are the
+        # post's words unless markup cuts a word).
+        if hits or markup or config.copy_min_words < 3:
+            found = _copies(text, index, sentences, quotes, prefer, config, all_words, hits)
         found += _inline(text, index, quotes, prefer, config)
         quotes.extend(_resolve_overlaps(found))
 
@@ -117,18 +125,36 @@ def reply_segments(text: str, taken: Sequence[Segment]) -> list[Segment]:
 
 
 def _copies(text: str, index: ThreadIndex, sentences: Sequence[tuple[int, int]], taken: Sequence[Segment],
-            prefer: Sequence[str], config: SplitConfig) -> list[Segment]:
+            prefer: Sequence[str], config: SplitConfig, all_words: Words, hits: list[int]) -> list[Segment]:
     found: list[Segment] = []
     for start, end in _units(text, sentences, taken):
-        words = words_of(text, start=start, end=end)
+        words, first = _words_between(text, all_words, start, end)
         if len(words) < config.copy_min_words or words.letters < config.copy_min_letters:
             continue
+        if first is not None and len(words) >= 3 and not _shares_shingle(hits, first, len(words)):
+            continue  # none of its shingles is in an earlier post: find() would find nothing
         match = index.find(words, prefer=prefer, min_similarity=config.copy_min_similarity)
         if match is None or match.matched_words < config.copy_min_words - 1:
             continue
         seg_start, seg_end = _widen(text, words.starts[match.query_first], words.ends[match.query_last], start, end)
         found.append(_attributed(Segment("quote", seg_start, seg_end, marker="copy"), match))
     return found
+
+
+def _shares_shingle(hits: list[int], first: int, count: int) -> bool:
+    """Whether one of the shingle positions ``hits`` starts a shingle inside words ``first:first + count``."""
+    i = bisect_left(hits, first)
+    return i < len(hits) and hits[i] <= first + count - 3
+
+
+def _words_between(text: str, words: Words, start: int, end: int) -> tuple[Words, int | None]:
+    """``words_of(text, start=start, end=end)``, and where they start among ``words`` — taken from them when no
+    word straddles an edge (else computed, and None)."""
+    first = bisect_left(words.starts, start)
+    last = bisect_right(words.ends, end)
+    if (first > 0 and words.ends[first - 1] > start) or (last < len(words) and words.starts[last] < end):
+        return words_of(text, start=start, end=end), None
+    return Words(words.tokens[first:last], words.starts[first:last], words.ends[first:last]), first
 
 
 def _inline(text: str, index: ThreadIndex, taken: Sequence[Segment], prefer: Sequence[str],

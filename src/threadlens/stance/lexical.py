@@ -24,7 +24,10 @@ _MAX_CHARS = 20_000
 
 def tokens_of(text: str) -> list[str]:
     """Lower-cased word tokens (with inner apostrophes) plus ``!``/``?``; long texts are cut at 20k chars."""
-    return _TOKEN.findall(text[:_MAX_CHARS].lower().translate(_APOSTROPHES))
+    lowered = text[:_MAX_CHARS].lower()
+    if "\u2019" in lowered or "\u2018" in lowered or "\u02bc" in lowered:
+        lowered = lowered.translate(_APOSTROPHES)
+    return _TOKEN.findall(lowered)
 
 
 def _grams(tokens: list[str], ngram_max: int) -> list[str]:
@@ -73,11 +76,9 @@ class LexicalFeatures:
         indices: list[int] = []
         counts: list[int] = []
         for text in texts:
-            row: dict[int, int] = {}
-            for gram in _grams(tokens_of(text), self.ngram_max):
-                column = index.get(gram)
-                if column is not None:
-                    row[column] = row.get(column, 0) + 1
+            # Columns in order of first occurrence, with their counts (Counter counts in C; None = not in the vocabulary).
+            row = Counter(map(index.get, _grams(tokens_of(text), self.ngram_max)))
+            row.pop(None, None)
             indices.extend(row)
             counts.extend(row.values())
             indptr.append(len(indices))

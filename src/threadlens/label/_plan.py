@@ -1,0 +1,430 @@
+"""Cutting the input into units of work: whole threads, a few thousand posts each, the same on every run.
+
+Inputs are files and directories. A directory is walked (sorted, hidden entries skipped) unless a directory
+reader claims it (a ConvoKit corpus). What becomes of each file:
+
+* **JSONL in the utterance layout** (what the ``jsonl`` reader reads) and a ConvoKit corpus's
+  ``utterances.jsonl`` are *streamed*. A first pass reads each line's conversation id (nothing else is
+  kept). When every conversation's lines are contiguous — what ConvoKit and ``threadlens convert`` write —
+  units are byte ranges cut between conversations, and the pass keeps 8 bytes per conversation (to check
+  that no conversation comes back later). Otherwise (posts of a conversation scattered over the file, or
+  lines without a ``conversation_id`` whose thread is the root of their reply chain) a second pass indexes
+  every line — its offset, line number and conversation — in numpy arrays (about 90 bytes a post while
+  planning, 27 bytes a post kept in the plan), and units are lists of line offsets, conversation by
+  conversation, in order of first appearance.
+* **Anything else** a reader accepts (HTML pages, mailboxes, forum exports, Reddit and HN JSON, plain text)
+  is read whole by its reader in the worker: consecutive small files share a unit, a big one is a unit
+  of its own and needs memory in proportion to its size.
+
+A unit's records are labelled together and written as one output chunk; the plan is a pure function of
+the input files and ``chunk_posts``, so a rerun resumes with the same units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+
+__all__ = ["Unit", "Plan", "InputFile", "plan_inputs", "expand_inputs", "key_hash", "DEFAULT_CHUNK_POSTS"]
+
+DEFAULT_CHUNK_POSTS = 5000
+_CHUNK_BYTES = 32 << 20        # a streamed unit also ends after this many bytes
+_FILES_BYTES = 4 << 20         # whole files share a unit up to this size ...
+_FILES_COUNT = 256             # ... and this many files
+_SNIFF_BYTES = 1 << 16
+_BOM = b"\xef\xbb\xbf"
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_CONVERSATION_KEYS = ("conversation_id", "root")
+
+
+def key_hash(value: str) -> int:
+    """A stable 64-bit hash of a conversation or post id (the same in every process and run)."""
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little", signed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input to plan: ``kind`` is ``jsonl`` / ``convokit`` (streamed) or ``whole`` (read by its reader)."""
+
+    path: str
+    kind: str
+    size: int
+    mtime_ns: int
+    records: str | None = None  # the file holding the records of a streamed ConvoKit corpus
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of work: threads read together, labelled together, written as one chunk.
+
+    ``kind`` is ``range`` (bytes ``start:end`` of a streamed JSONL file, whole conversations, the first
+    line numbered ``first_line``), ``groups`` (lines at ``offsets`` — numbered ``lines`` — of a streamed
+    file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
+    for lines whose reply chain loops) or ``files`` (each of ``files`` read whole). ``records`` says how
+    streamed lines are read: ``jsonl`` or ``convokit``. ``posts`` counts the record lines (0 when unknown
+    before reading), ``size`` the bytes.
+    """
+
+    index: int
+    kind: str
+    path: str = ""
+    records: str = "jsonl"
+    start: int = 0
+    end: int = 0
+    first_line: int = 1
+    offsets: Any = None
+    lines: Any = None
+    group_sizes: Any = None
+    group_keys: Any = None
+    files: tuple[str, ...] = ()
+    input_format: str | None = None
+    posts: int = 0
+    size: int = 0
+
+    def describe(self) -> list[Any]:
+        """What the unit covers, as plain data (for the plan's digest)."""
+        if self.kind == "range":
+            return [self.kind, self.path, self.start, self.end, self.first_line]
+        if self.kind == "groups":
+            return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
+                    hashlib.sha256(np.asarray(self.group_sizes).tobytes()).hexdigest()]
+        return [self.kind, list(self.files), self.input_format]
+
+
+@dataclass(slots=True)
+class Plan:
+    """The units of a run, what they were cut from, and how the streamed files were read."""
+
+    units: list[Unit]
+    inputs: list[InputFile]
+    modes: dict[str, str] = field(default_factory=dict)  # streamed file -> "contiguous" | "indexed"
+
+    @property
+    def posts(self) -> int:
+        return sum(unit.posts for unit in self.units)
+
+    @property
+    def size(self) -> int:
+        return sum(unit.size for unit in self.units)
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps([u.describe() for u in self.units]).encode()).hexdigest()
+
+
+def expand_inputs(inputs: Sequence[str | os.PathLike[str]], *, input_format: str | None = None,
+                  exclude: Sequence[str | os.PathLike[str]] = ()) -> list[InputFile]:
+    """The files to read, in order: each input file, and the files under each input directory (sorted)."""
+    from ..readers import get_reader
+
+    if input_format is not None:
+        get_reader(input_format)  # InputError for an unknown name
+    skip = {os.path.abspath(os.fspath(p)) for p in exclude}
+    out: list[InputFile] = []
+    for item in inputs:
+        name = os.fspath(item)
+        path = Path(name)
+        if name == "-" or name.startswith(("http://", "https://")):
+            raise InputError("label reads files and directories (a run must be able to read them again to resume); "
+                             "save the input to a file first (threadlens fetch URL -o file.jsonl)", source=name)
+        if not path.exists():
+            raise InputError("no such file or directory; check the path", source=name)
+        if path.is_dir():
+            found = list(_walk(path, skip, input_format))
+            if not found:
+                raise InputError("holds no files to label", source=name)
+            out.extend(found)
+        else:
+            out.append(_classify(path, input_format))
+    return out
+
+
+def _walk(directory: Path, skip: set[str], input_format: str | None) -> Iterator[InputFile]:
+    claimed = _directory_reader(directory) if input_format is None else None
+    if claimed is not None:
+        yield claimed
+        return
+    for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+        if entry.name.startswith(".") or os.path.abspath(entry.path) in skip:
+            continue
+        if entry.is_dir():
+            yield from _walk(Path(entry.path), skip, input_format)
+        elif entry.is_file():
+            yield _classify(Path(entry.path), input_format)
+
+
+def _directory_reader(directory: Path) -> InputFile | None:
+    """A directory a reader claims (a ConvoKit corpus): streamed when it has utterances.jsonl."""
+    from ..readers import _load_builtin_readers, _REGISTRY
+
+    _load_builtin_readers()
+    scored = [(reader.sniff_dir(directory), reader.name) for reader in _REGISTRY.values()
+              if reader.sniff_dir is not None and reader.read_dir is not None]
+    score, name = max(scored, default=(0.0, ""))
+    if score <= 0:
+        return None
+    stat = directory.stat()
+    utterances = directory / "utterances.jsonl"
+    if name == "convokit" and utterances.is_file():
+        size = utterances.stat().st_size
+        return InputFile(str(directory), "convokit", size, utterances.stat().st_mtime_ns, records=str(utterances))
+    size = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
+    return InputFile(str(directory), "whole", size, stat.st_mtime_ns)
+
+
+def _classify(path: Path, input_format: str | None) -> InputFile:
+    stat = path.stat()
+    kind = "whole"
+    if input_format == "jsonl" or (input_format is None and _streamable(path)):
+        kind = "jsonl"
+    return InputFile(str(path), kind, stat.st_size, stat.st_mtime_ns)
+
+
+def _streamable(path: Path) -> bool:
+    """Whether the ``jsonl`` reader is the one that would read this file (judged from its first 64 KiB)."""
+    from ..readers import Source, detect_reader
+
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    if head.startswith(_WIDE_BOMS) or b"\x00" in head or not head.lstrip(_BOM + b" \t\r\n").startswith(b"{"):
+        return False
+    text = head[len(_BOM):].decode("utf-8", errors="replace") if head.startswith(_BOM) else \
+        head.decode("utf-8", errors="replace")
+    return detect_reader(Source(name=str(path), text=text, path=path)).name == "jsonl"
+
+
+# -- planning -------------------------------------------------------------------------------------------
+
+def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_POSTS,
+                input_format: str | None = None) -> Plan:
+    """Cut the inputs into units (scanning the streamed files once, twice when they need an index)."""
+    if chunk_posts < 1:
+        raise InputError(f"chunk size must be at least 1 post, got {chunk_posts}")
+    plan = Plan(units=[], inputs=list(files))
+    pending: list[InputFile] = []
+
+    def flush_whole() -> None:
+        while pending:
+            take: list[InputFile] = []
+            size = 0
+            while pending and (not take or (size + pending[0].size <= _FILES_BYTES and len(take) < _FILES_COUNT)):
+                size += pending[0].size
+                take.append(pending.pop(0))
+            plan.units.append(Unit(index=len(plan.units), kind="files", files=tuple(f.path for f in take),
+                                   input_format=input_format, size=size))
+
+    for item in files:
+        if item.kind == "whole":
+            pending.append(item)
+            continue
+        flush_whole()
+        records = "convokit" if item.kind == "convokit" else "jsonl"
+        units, mode = _plan_stream(item.records or item.path, records, chunk_posts, first_index=len(plan.units))
+        plan.units.extend(units)
+        plan.modes[item.path] = mode
+    flush_whole()
+    return plan
+
+
+def _plan_stream(path: str, records: str, chunk_posts: int, *, first_index: int) -> tuple[list[Unit], str]:
+    units = _contiguous_units(path, records, chunk_posts, first_index)
+    if units is not None:
+        return units, "contiguous"
+    return _indexed_units(path, records, chunk_posts, first_index), "indexed"
+
+
+def _lines(path: str) -> Iterator[tuple[int, int, bytes]]:
+    """``(offset, line number, line)`` for each line of a file (a UTF-8 byte-order mark skipped)."""
+    with open(path, "rb") as stream:
+        head = stream.read(len(_BOM))
+        offset = len(_BOM) if head == _BOM else 0
+        stream.seek(offset)
+        for number, line in enumerate(stream, start=1):
+            yield offset, number, line
+            offset += len(line)
+
+
+def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
+    """The JSON object on a line (None if it isn't one), and whether bytes had to be replaced to decode it."""
+    try:
+        value = json.loads(line)
+        replaced = False
+    except UnicodeDecodeError:
+        try:
+            value = json.loads(line.decode("utf-8", errors="replace"))
+        except (ValueError, RecursionError):
+            return None, True
+        replaced = True
+    except (ValueError, RecursionError):
+        return None, False
+    return (value, replaced) if isinstance(value, dict) else (None, replaced)
+
+
+def record_key(record: dict[str, Any], *, convokit: bool = False) -> tuple[str | None, str | None, str | None]:
+    """``(post id, conversation id, reply_to)`` of a usable record as the ``jsonl`` reader sees them (the
+    ``convokit`` reader: a post replying to itself is a root); ``(None, None, None)`` for a record it would skip."""
+    post_id = record.get("id")
+    text = record.get("text")
+    if post_id is None or (text is not None and not isinstance(text, str)):
+        return None, None, None
+    conversation = record.get("conversation_id", record.get("root"))
+    reply_to = record.get("reply_to", record.get("reply-to"))
+    if reply_to in (None, "") or (convokit and reply_to == post_id):
+        return str(post_id), None if conversation is None else str(conversation), None
+    return str(post_id), None if conversation is None else str(conversation), str(reply_to)
+
+
+def _contiguous_units(path: str, records: str, chunk_posts: int, first_index: int) -> list[Unit] | None:
+    """Byte-range units, or None when a conversation's lines aren't contiguous or a line has no conversation."""
+    units: list[Unit] = []
+    closed = array("q")  # hashes of the conversations already passed
+    current: str | None = None
+    unit_start, unit_line, unit_posts = -1, 1, 0
+    end = 0
+    for offset, number, line in _lines(path):
+        end = offset + len(line)
+        if unit_start < 0:
+            unit_start, unit_line = offset, number
+        if not line.strip():
+            continue
+        record, _ = parse_line(line)
+        post_id, conversation, _ = record_key(record) if record is not None else (None, None, None)
+        if post_id is None:
+            continue  # a line the worker will reject: it stays where it is
+        if conversation is None:
+            return None
+        if conversation != current:
+            if current is not None:
+                closed.append(key_hash(current))
+                if unit_posts >= chunk_posts or offset - unit_start >= _CHUNK_BYTES:
+                    units.append(Unit(index=first_index + len(units), kind="range", path=path, records=records,
+                                      start=unit_start, end=offset, first_line=unit_line, posts=unit_posts,
+                                      size=offset - unit_start))
+                    unit_start, unit_line, unit_posts = offset, number, 0
+            current = conversation
+        unit_posts += 1
+    if current is not None:
+        closed.append(key_hash(current))
+    if len(closed) and len(np.unique(np.frombuffer(closed, dtype=np.int64))) != len(closed):
+        return None  # a conversation comes back after another one
+    if unit_start >= 0 and end > unit_start:
+        units.append(Unit(index=first_index + len(units), kind="range", path=path, records=records,
+                          start=unit_start, end=end, first_line=unit_line, posts=unit_posts, size=end - unit_start))
+    return units
+
+
+def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) -> list[Unit]:
+    """Units of line offsets, conversation by conversation (conversations in order of first appearance)."""
+    offsets, numbers, ids, replies, conversations = array("q"), array("q"), array("q"), array("q"), array("q")
+    has_reply, has_conversation = array("b"), array("b")
+    bad_offsets, bad_numbers = array("q"), array("q")
+    for offset, number, line in _lines(path):
+        if not line.strip():
+            continue
+        record, _ = parse_line(line)
+        post_id, conversation, reply_to = (record_key(record, convokit=records == "convokit") if record is not None
+                                           else (None, None, None))
+        if post_id is None:
+            bad_offsets.append(offset)
+            bad_numbers.append(number)
+            continue
+        offsets.append(offset)
+        numbers.append(number)
+        ids.append(key_hash(post_id))
+        replies.append(key_hash(reply_to) if reply_to is not None else 0)
+        has_reply.append(reply_to is not None)
+        conversations.append(key_hash(conversation) if conversation is not None else 0)
+        has_conversation.append(conversation is not None)
+    keys, cyclic = _conversation_keys(np.frombuffer(ids, dtype=np.int64), np.frombuffer(replies, dtype=np.int64),
+                                      np.frombuffer(has_reply, dtype=np.int8).astype(bool),
+                                      np.frombuffer(conversations, dtype=np.int64),
+                                      np.frombuffer(has_conversation, dtype=np.int8).astype(bool))
+    line_offsets = np.frombuffer(offsets, dtype=np.int64)
+    line_numbers = np.frombuffer(numbers, dtype=np.int64)
+    del ids, replies, conversations, has_reply, has_conversation
+    # Lines whose reply chain loops get key 0 (their own group); lines the worker will reject join the first unit.
+    keys = np.where(cyclic, 0, keys)
+    units: list[Unit] = []
+    if len(keys):
+        _, first_seen, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        rank = np.empty(len(first_seen), dtype=np.int64)
+        rank[np.argsort(first_seen, kind="stable")] = np.arange(len(first_seen))
+        line_rank = rank[inverse.reshape(-1)]
+        order = np.argsort(line_rank, kind="stable")
+        sorted_rank = line_rank[order]
+        boundaries = np.flatnonzero(np.diff(sorted_rank)) + 1
+        group_starts = np.concatenate([[0], boundaries])
+        group_ends = np.concatenate([boundaries, [len(order)]])
+        group_keys = keys[order[group_starts]]
+        cut = 0
+        while cut < len(group_starts):
+            stop = cut
+            posts = 0
+            while stop < len(group_starts) and (stop == cut or posts < chunk_posts):
+                posts += int(group_ends[stop] - group_starts[stop])
+                stop += 1
+            lines = order[group_starts[cut] : group_ends[stop - 1]]
+            unit_offsets = line_offsets[lines]
+            unit_numbers = line_numbers[lines]
+            extra = not units and len(bad_offsets)
+            if extra:
+                unit_offsets = np.concatenate([np.frombuffer(bad_offsets, dtype=np.int64), unit_offsets])
+                unit_numbers = np.concatenate([np.frombuffer(bad_numbers, dtype=np.int64), unit_numbers])
+            sizes = (group_ends[cut:stop] - group_starts[cut:stop]).astype(np.int64)
+            if extra:
+                sizes = np.concatenate([[len(bad_offsets)], sizes])
+            unit_keys = np.concatenate([[1], group_keys[cut:stop]]) if extra else group_keys[cut:stop].copy()
+            units.append(Unit(index=first_index + len(units), kind="groups", path=path, records=records,
+                              offsets=unit_offsets, lines=unit_numbers, group_sizes=sizes, group_keys=unit_keys,
+                              posts=int(len(unit_offsets)), size=_estimate_size(path, len(unit_offsets), len(keys))))
+            cut = stop
+    elif len(bad_offsets):
+        units.append(Unit(index=first_index, kind="groups", path=path, records=records,
+                          offsets=np.frombuffer(bad_offsets, dtype=np.int64).copy(),
+                          lines=np.frombuffer(bad_numbers, dtype=np.int64).copy(),
+                          group_sizes=np.array([len(bad_offsets)], dtype=np.int64),
+                          group_keys=np.array([1], dtype=np.int64), posts=len(bad_offsets),
+                          size=os.path.getsize(path)))
+    return units
+
+
+def _estimate_size(path: str, lines: int, total: int) -> int:
+    return int(os.path.getsize(path) * lines / max(1, total))
+
+
+def _conversation_keys(ids: np.ndarray, replies: np.ndarray, has_reply: np.ndarray, conversations: np.ndarray,
+                       has_conversation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's conversation key as the ``jsonl`` reader groups them — its conversation id, else the
+    conversation (or id) of the root of its reply chain — and whether its chain loops."""
+    n = len(ids)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    if has_conversation.all():
+        return conversations.copy(), np.zeros(n, dtype=bool)
+    order = np.argsort(ids, kind="stable")  # a repeated id: its first line is the one replies attach to
+    sorted_ids = ids[order]
+    position = np.minimum(np.searchsorted(sorted_ids, replies), n - 1)
+    found = has_reply & (sorted_ids[position] == replies)
+    root = np.where(found, order[position], np.arange(n))
+    for _ in range(64):  # pointer jumping: 2^64 levels of replies
+        jumped = root[root]
+        if np.array_equal(jumped, root):
+            break
+        root = jumped
+    cyclic = found[root]  # a chain that never reaches a post without a parent: it loops
+    root_key = np.where(has_conversation[root], conversations[root], ids[root])
+    keys = np.where(has_conversation, conversations, root_key)
+    return keys, cyclic & ~has_conversation

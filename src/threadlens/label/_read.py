@@ -1,0 +1,210 @@
+"""Reading one unit of work into threads, and every record that can't be labelled into a reject.
+
+A reject says where the record was (file, line), its post id when known, why it was refused and — for a
+line that isn't a usable record — the line itself, so it can be fixed and labelled again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..thread import Notice, Post, Thread
+from ._plan import Unit, key_hash, parse_line, record_key
+
+__all__ = ["Reject", "UnitInput", "read_unit"]
+
+_MAX_LINE_KEPT = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that was not labelled, and why."""
+
+    source: str
+    reason: str
+    line: int | None = None
+    id: str | None = None
+    count: int = 1
+    record: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "line": self.line, "id": self.id, "reason": self.reason}
+        if self.count != 1:
+            out["count"] = self.count
+        if self.record is not None:
+            out["record"] = self.record
+        return out
+
+
+@dataclass(slots=True)
+class UnitInput:
+    """The threads of a unit, what could not be read, and what the readers recovered from."""
+
+    threads: list[Thread] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def read_unit(unit: Unit) -> UnitInput:
+    """The threads (and rejects) of a unit, read from its files."""
+    if unit.kind == "files":
+        return _read_files(unit)
+    if unit.kind == "range":
+        return _from_lines(unit, _range_lines(unit), grouped=False)
+    return _from_lines(unit, _group_lines(unit), grouped=True)
+
+
+def _range_lines(unit: Unit) -> Iterator[tuple[int, int, bytes]]:
+    """``(group, line number, line)``: the bytes ``start:end`` of the file, split into lines."""
+    with open(unit.path, "rb") as stream:
+        stream.seek(unit.start)
+        data = stream.read(unit.end - unit.start)
+    position = 0
+    number = unit.first_line
+    while position < len(data):
+        newline = data.find(b"\n", position)
+        stop = len(data) if newline < 0 else newline + 1
+        yield 0, number, data[position:stop]
+        number += 1
+        position = stop
+
+
+def _group_lines(unit: Unit) -> Iterator[tuple[int, int, bytes]]:
+    """``(group, line number, line)`` for the lines at the unit's offsets."""
+    group = 0
+    left = int(unit.group_sizes[0]) if len(unit.group_sizes) else 0
+    with open(unit.path, "rb") as stream:
+        for offset, number in zip(unit.offsets.tolist(), unit.lines.tolist()):
+            while left == 0:
+                group += 1
+                left = int(unit.group_sizes[group])
+            stream.seek(offset)
+            yield group, number, stream.readline()
+            left -= 1
+
+
+def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes]], *, grouped: bool) -> UnitInput:
+    from ..readers.jsonl import post_from_record
+
+    convokit = unit.records == "convokit"
+    if convokit:
+        from ..readers.convokit import _Dropped, _normalised  # the ConvoKit reader's record clean-up
+        dropped = _Dropped()
+    out = UnitInput()
+    replaced = 0
+    conversations: dict[tuple[int, str], list[tuple[int, Post, str | None]]] = {}
+    group_keys = unit.group_keys.tolist() if grouped else []
+    for group, number, line in lines:
+        if not line.strip():
+            continue
+        record, had_bad_bytes = parse_line(line)
+        replaced += had_bad_bytes
+        if record is None:
+            out.rejects.append(Reject(unit.path, "not a JSON object on one line", line=number,
+                                      record=_kept(line)))
+            continue
+        post_id, conversation, _ = record_key(record)
+        if post_id is None:
+            reason = "has no 'id'" if record.get("id") is None else "'text' is not a string"
+            out.rejects.append(Reject(unit.path, f"record {reason}", line=number, record=_kept(line)))
+            continue
+        if grouped and group_keys[group] == 0:
+            out.rejects.append(Reject(unit.path, "reply_to links form a cycle (or lead into one); fix a reply_to",
+                                      line=number, id=post_id))
+            continue
+        try:
+            post, _ = post_from_record(_normalised(record, dropped) if convokit else record)
+        except ValueError as exc:
+            out.rejects.append(Reject(unit.path, f"record {exc}", line=number, id=post_id, record=_kept(line)))
+            continue
+        key = (group, "" if grouped else conversation or "")
+        conversations.setdefault(key, []).append((number, post, conversation))
+    if replaced:
+        out.notices.append(f"{unit.path}: replaced invalid UTF-8 bytes with U+FFFD on {replaced} line(s)")
+    if convokit:
+        out.notices.extend(n.message for n in dropped.notices(unit.path))
+    for (group, conversation), items in conversations.items():
+        thread_id = _thread_id(items, group_keys[group]) if grouped else conversation
+        thread, rejects = _thread(unit.path, thread_id, items)
+        out.rejects.extend(rejects)
+        if thread is not None:
+            out.threads.append(thread)
+    return out
+
+
+def _thread_id(items: list[tuple[int, Post, str | None]], key: int) -> str:
+    """The id the ``jsonl`` reader gives this conversation: the conversation id or root post id hashing to ``key``."""
+    for _, post, conversation in items:
+        if conversation is not None and key_hash(conversation) == key:
+            return conversation
+        if key_hash(post.id) == key:
+            return post.id
+    return items[0][1].id
+
+
+def _thread(source: str, thread_id: str,
+            items: list[tuple[int, Post, str | None]]) -> tuple[Thread | None, list[Reject]]:
+    """A thread of the posts (a repeated id keeps its first post; posts on a reply cycle are refused)."""
+    from ..readers._linking import find_cycle
+
+    rejects: list[Reject] = []
+    kept: dict[str, tuple[int, Post]] = {}
+    for number, post, _ in items:
+        if post.id in kept:
+            rejects.append(Reject(source, f"post id repeats the post of line {kept[post.id][0]}; kept the first",
+                                  line=number, id=post.id))
+            continue
+        kept[post.id] = (number, post)
+    while True:
+        cycle = find_cycle({i: post.reply_to for i, (_, post) in kept.items()})
+        if not cycle:
+            break
+        for post_id in cycle:
+            number, _ = kept.pop(post_id)
+            rejects.append(Reject(source, "reply_to links form a cycle; fix the reply_to of one of its posts",
+                                  line=number, id=post_id))
+    if not kept:
+        return None, rejects
+    return Thread(posts=[post for _, post in kept.values()], id=thread_id), rejects
+
+
+def _read_files(unit: Unit) -> UnitInput:
+    from ..readers import read_threads
+
+    out = UnitInput()
+    for path in unit.files:
+        try:
+            threads = read_threads(path, format=unit.input_format)
+        except InputError as exc:
+            out.rejects.append(Reject(path, str(exc), count=0))
+            continue
+        except (OSError, UnicodeError, RecursionError) as exc:
+            out.rejects.append(Reject(path, f"can't be read ({exc})", count=0))
+            continue
+        unnamed = sum(1 for thread in threads if thread.id is None)
+        for number, thread in enumerate(threads, start=1):
+            if thread.id is None:  # records need a thread id: the file's name (and number)
+                thread.id = Path(path).name if unnamed == 1 else f"{Path(path).name}#{number}"
+            notices: list[Notice] = []
+            for notice in thread.notices:
+                if notice.kind in _RECORD_NOTICES:
+                    out.rejects.append(Reject(path, notice.message, count=notice.count))
+                else:
+                    notices.append(notice)
+            out.notices.extend(n.message for n in notices)
+            if len(thread):
+                out.threads.append(thread)
+    return out
+
+
+#: Reader notices that mean records were left out: they go to the rejects file (with their count).
+_RECORD_NOTICES = frozenset({"skipped_line", "duplicate_id", "skipped_post"})
+
+
+def _kept(line: bytes) -> str:
+    text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+    return text if len(text) <= _MAX_LINE_KEPT else text[:_MAX_LINE_KEPT] + "…"

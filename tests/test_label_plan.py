@@ -1,0 +1,139 @@
+"""Planning a labelling run: units of whole threads that cover every line once, read back as the readers would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from threadlens.errors import InputError
+from threadlens.label._plan import expand_inputs, plan_inputs
+from threadlens.label._read import read_unit
+from threadlens.readers import read_threads
+
+from label_corpora import POSTS, corpus_records, write_corpus
+
+
+def _threads_of(plan) -> tuple[list, list]:  # type: ignore[no-untyped-def]
+    threads, rejects = [], []
+    for unit in plan.units:
+        read = read_unit(unit)
+        threads.extend(read.threads)
+        rejects.extend(read.rejects)
+    return threads, rejects
+
+
+def _shape(threads) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    return {thread.id: [p.id for p in thread.posts] for thread in threads}
+
+
+def test_plan_contiguous_file_is_cut_in_byte_ranges(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    posts = write_corpus(path, copies=2)
+    plan = plan_inputs(expand_inputs([path]), chunk_posts=100)
+    assert plan.modes == {str(path): "contiguous"}
+    assert all(unit.kind == "range" for unit in plan.units)
+    assert plan.units[0].start == 0 and plan.units[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in zip(plan.units, plan.units[1:]))  # every byte once
+    assert plan.posts == posts and len(plan.units) > 5
+    threads, rejects = _threads_of(plan)
+    assert not rejects
+    assert _shape(threads) == _shape(read_threads(path))
+
+
+def test_plan_scattered_conversations_use_an_index(tmp_path: Path) -> None:
+    path = tmp_path / "shuffled.jsonl"
+    posts = write_corpus(path, shuffled=True)
+    plan = plan_inputs(expand_inputs([path]), chunk_posts=100)
+    assert plan.modes == {str(path): "indexed"}
+    threads, rejects = _threads_of(plan)
+    assert not rejects and sum(len(t) for t in threads) == posts
+    expected = read_threads(path)
+    assert _shape(threads) == _shape(expected)  # same threads, same post order, conversations by first appearance
+    assert [t.id for t in threads] == [t.id for t in expected]
+
+
+def test_plan_threads_without_conversation_ids_follow_reply_chains(tmp_path: Path) -> None:
+    records = corpus_records()
+    for record in records[::2]:
+        del record["conversation_id"]  # half the posts: grouped by the root of their reply chain
+    records.append({"id": "orphan", "reply_to": "not-in-file", "text": "A reply to a post that is gone."})
+    path = tmp_path / "loose.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records[::-1]), encoding="utf-8")
+    plan = plan_inputs(expand_inputs([path]), chunk_posts=50)
+    assert plan.modes == {str(path): "indexed"}
+    threads, rejects = _threads_of(plan)
+    assert not rejects
+    assert _shape(threads) == _shape(read_threads(path))
+
+
+def test_plan_rejects_bad_lines_repeated_ids_and_cycles(tmp_path: Path) -> None:
+    lines = [
+        '{"id": "a", "conversation_id": "t", "text": "Skill decides it."}',
+        "not json at all",
+        '{"conversation_id": "t", "text": "no id"}',
+        '{"id": "b", "conversation_id": "t", "reply_to": "a", "text": 42}',
+        '{"id": "a", "conversation_id": "t", "text": "the same id again"}',
+        '{"id": "x", "conversation_id": "u", "reply_to": "y", "text": "x answers y"}',
+        '{"id": "y", "conversation_id": "u", "reply_to": "x", "text": "y answers x"}',
+        '{"id": "z", "conversation_id": "u", "text": "a root"}',
+        "[1, 2, 3]",
+    ]
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode() + b"\n")
+    plan = plan_inputs(expand_inputs([path]))
+    threads, rejects = _threads_of(plan)
+    assert _shape(threads) == {"t": ["a"], "u": ["z"]}
+    by_line = {r.line: r for r in rejects}
+    assert sorted(by_line) == [2, 3, 4, 5, 6, 7, 9]
+    assert by_line[2].record == "not json at all" and "JSON" in by_line[2].reason
+    assert "'id'" in by_line[3].reason and "'text'" in by_line[4].reason
+    assert "repeats the post of line 1" in by_line[5].reason and by_line[5].id == "a"
+    assert "cycle" in by_line[6].reason and "cycle" in by_line[7].reason
+
+
+def test_plan_reply_cycles_without_conversation_ids(tmp_path: Path) -> None:
+    records = [{"id": "r", "text": "root"}, {"id": "c1", "reply_to": "r", "text": "child"},
+               {"id": "l1", "reply_to": "l2", "text": "loop one"}, {"id": "l2", "reply_to": "l1", "text": "loop two"},
+               {"id": "under", "reply_to": "l1", "text": "answers a looping post"}]
+    path = tmp_path / "loop.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    threads, rejects = _threads_of(plan_inputs(expand_inputs([path])))
+    assert _shape(threads) == {"r": ["r", "c1"]}
+    assert sorted(r.id for r in rejects) == ["l1", "l2", "under"]
+
+
+def test_plan_walks_directories(tmp_path: Path, seed_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    write_corpus(tmp_path / "b" / "corpus.jsonl")
+    (tmp_path / "a.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / ".hidden.jsonl").write_text("{}", encoding="utf-8")
+    convokit = tmp_path / "c"
+    convokit.mkdir()
+    write_corpus(convokit / "utterances.jsonl")
+    (convokit / "speakers.json").write_text("{}", encoding="utf-8")
+    (convokit / "conversations.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "out.jsonl").write_text("", encoding="utf-8")
+    files = expand_inputs([tmp_path], exclude=[tmp_path / "out.jsonl"])
+    assert [(Path(f.path).relative_to(tmp_path).as_posix(), f.kind) for f in files] == [
+        ("a.txt", "whole"), ("b/corpus.jsonl", "jsonl"), ("c", "convokit")]
+    plan = plan_inputs(files, chunk_posts=400)
+    assert [u.kind for u in plan.units][:1] == ["files"]
+    threads, rejects = _threads_of(plan)
+    assert not rejects and sum(len(t) for t in threads) == 13 + POSTS + POSTS
+
+
+@pytest.mark.parametrize("bad", ["missing.jsonl", "empty-dir"])
+def test_plan_refuses_missing_inputs(tmp_path: Path, bad: str) -> None:
+    (tmp_path / "empty-dir").mkdir()
+    with pytest.raises(InputError, match="no such file|holds no files"):
+        expand_inputs([tmp_path / bad])
+
+
+def test_plan_is_the_same_on_every_run(tmp_path: Path) -> None:
+    path = tmp_path / "shuffled.jsonl"
+    write_corpus(path, shuffled=True)
+    first = plan_inputs(expand_inputs([path]), chunk_posts=64).digest()
+    assert plan_inputs(expand_inputs([path]), chunk_posts=64).digest() == first
+    assert plan_inputs(expand_inputs([path]), chunk_posts=65).digest() != first

@@ -1,0 +1,58 @@
+"""The faster relation cues, lexical features and word tokens give exactly what the plain versions give."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from threadlens.quotes.words import _words_slow, words_of
+from threadlens.stance import relation
+from threadlens.stance.lexical import LexicalFeatures, _grams, tokens_of
+
+from label_corpora import connections_records
+
+TRICKY = ["Yes", "YES!", "yeſ", "İstanbul", "ıt", "THIS.", "This!", "No,", "Sure,", "RİGHT", "\u212aelvin", "100%",
+          "+1", "/s", "Actually", "WRONG", "ſame here", "ΣΟΦΟΣ'", "don\u2019t", "it\u02bcs", "Couldn't agree", "\n"]
+
+
+def _texts() -> list[str]:
+    rng = random.Random(3)
+    texts = [r["text"] for r in connections_records()]
+    texts += [" ".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 80))) for _ in range(2000)]
+    return texts
+
+
+def _plain_cues(texts: list[str]) -> np.ndarray:
+    rows = []
+    for text in texts:
+        opening = text[:160]
+        rows.append([len(relation._AGREE.findall(opening)), len(relation._DISAGREE.findall(opening)),
+                     min(3, len(relation._AGREE.findall(text[:4000]))),
+                     min(3, len(relation._DISAGREE.findall(text[:4000]))),
+                     float("?" in opening), float(len(text.split()) < 8)])
+    return np.log1p(np.asarray(rows, dtype=np.float32))
+
+
+def test_relation_cues_equal_ignorecase_matching() -> None:
+    texts = _texts()
+    assert np.array_equal(relation.cue_features(texts), _plain_cues(texts))
+
+
+def test_lexical_transform_equals_the_plain_loop() -> None:
+    texts = _texts()
+    features = LexicalFeatures.fit(texts[:600], min_df=2)
+    matrix = features.transform(texts)
+    for row, text in enumerate(texts[:300]):
+        counts: dict[int, int] = {}
+        for gram in _grams(tokens_of(text), features.ngram_max):
+            column = features.index.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        assert list(matrix[row].indices) == list(counts)
+
+
+@pytest.mark.parametrize("text", TRICKY + [" ".join(TRICKY), "ΣΣ σ Σ.", ""])
+def test_words_of_equals_word_by_word_lowering(text: str) -> None:
+    assert words_of(text, 5, start=1) == _words_slow(text[1:], 6)
