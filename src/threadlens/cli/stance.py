@@ -17,6 +17,7 @@ from ._startup import hide_torch_from_spacy
 class Features(str, Enum):
     embedding = "embedding"
     lexical = "lexical"
+    hybrid = "hybrid"
 
 
 class ReportFormat(str, Enum):
@@ -31,13 +32,18 @@ _DATA_HELP = "Labelled data: CSV, TSV or JSONL (thread-layout JSONL is split int
 def train(
     data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP),
     output: Path = typer.Option(..., "--output", "-o", help="Directory to write the model to."),
-    features: Features = typer.Option(Features.embedding, "--features", help="Sentence embeddings or TF-IDF."),
+    features: Features = typer.Option(Features.embedding, "--features",
+                                      help="Sentence embeddings, TF-IDF, or both (probabilities averaged)."),
     text_col: Optional[str] = typer.Option(None, "--text-col", help="Column of the text (default: text, body, ...)."),
     label_col: Optional[str] = typer.Option(None, "--label-col", help="Column of the label (default: label, stance)."),
     target_col: Optional[str] = typer.Option(None, "--target-col", help="Column of the stance target (per-target data)."),
+    group_col: Optional[str] = typer.Option(None, "--group-col",
+                                            help="Rows sharing it stay in one CV fold (default: the target)."),
     scheme: Optional[str] = typer.Option(None, "--scheme", help="Scheme name or JSON path (default: from the labels)."),
     c_value: Optional[float] = typer.Option(None, "--C", help="Regularisation of the head (default: chosen by CV)."),
     encoder: str = typer.Option("all-MiniLM-L6-v2", "--encoder", help="Sentence-transformers model name or path."),
+    embedding_weight: Optional[float] = typer.Option(None, "--embedding-weight", min=0.0, max=1.0,
+                                                     help="hybrid: weight of the embedding part (default: by CV)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model directory."),
 ) -> None:
     """Train a stance model on labelled data and save it (JSON + safetensors, no pickle)."""
@@ -47,9 +53,14 @@ def train(
 
         if output.exists() and not force:
             raise fail(f"{output}: already exists; pass --force to replace it or choose another directory")
-        labelled = load_labelled(data, text_col=text_col, label_col=label_col, target_col=target_col)
+        labelled = load_labelled(data, text_col=text_col, label_col=label_col, target_col=target_col,
+                                 group_col=group_col)
         warn_notices([n.message for n in labelled.notices])
-        model, report = train_model(labelled, features=features.value, C=c_value, scheme=scheme, encoder=encoder)
+        if target_col and features is Features.lexical:
+            warn_notices([f"{data}: lexical features read the text only; the target column is not used "
+                          "(use --features embedding or hybrid to condition on it)"])
+        model, report = train_model(labelled, features=features.value, C=c_value, scheme=scheme, encoder=encoder,
+                                    embedding_weight=embedding_weight)
         report["train_fit"] = evaluate(model, labelled).to_dict()
         card = {"name": output.name, "features": features.value, "scheme": model.scheme_.name, "training": report}
         model.save(output, overwrite=force, card=card)
@@ -64,6 +75,7 @@ def evaluate(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     target_col: Optional[str] = typer.Option(None, "--target-col"),
+    group_col: Optional[str] = typer.Option(None, "--group-col"),
     cv: Optional[int] = typer.Option(None, "--cv", min=2, help="Cross-validate the model's settings on DATA with K folds."),
     output_format: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f"),
 ) -> None:
@@ -74,7 +86,8 @@ def evaluate(
         from ..stance.training import cross_validate, evaluate as evaluate_model, load_labelled
 
         classifier = StanceClassifier.load(model)
-        labelled = load_labelled(data, text_col=text_col, label_col=label_col, target_col=target_col)
+        labelled = load_labelled(data, text_col=text_col, label_col=label_col, target_col=target_col,
+                                 group_col=group_col)
         warn_notices([n.message for n in labelled.notices])
         if cv:
             result = {"cross_validation": cross_validate(classifier.get_params(), labelled, folds=cv)}

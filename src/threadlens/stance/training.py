@@ -67,8 +67,14 @@ class LabelledData:
 
 
 def load_labelled(path: str | os.PathLike[str], *, text_col: str | None = None, label_col: str | None = None,
-                  target_col: str | None = None, split_quotes: bool = True) -> LabelledData:
-    """Read labelled data; the format follows the extension (``.csv``, ``.tsv``, ``.jsonl``/``.json``)."""
+                  target_col: str | None = None, group_col: str | None = None,
+                  split_quotes: bool = True) -> LabelledData:
+    """Read labelled data; the format follows the extension (``.csv``, ``.tsv``, ``.jsonl``/``.json``).
+
+    Cross-validation on the data (choosing C, ``--cv``) keeps each group in one fold: conversations for
+    thread-layout JSONL, ``group_col`` where given, else the targets of per-target data (so the figures
+    say how the model does on targets it has not seen).
+    """
     source = os.fspath(path)
     file = Path(source)
     if not file.is_file():
@@ -79,15 +85,15 @@ def load_labelled(path: str | os.PathLike[str], *, text_col: str | None = None, 
     suffix = file.suffix.lower()
     if suffix in (".jsonl", ".json", ".ndjson"):
         records = _jsonl_records(text, source, notices)
-        if split_quotes and text_col in (None, "text") and target_col is None and records and \
-                all("id" in r and "text" in r for _, r in records[:50]):
+        if split_quotes and text_col in (None, "text") and target_col is None and group_col is None and records \
+                and all("id" in r and "text" in r for _, r in records[:50]):
             return _thread_data(text, source, digest, label_col or "label", notices)
     elif suffix in (".csv", ".tsv", ".tab", ".txt"):
         records = _table_records(text, "\t" if suffix in (".tsv", ".tab") else ",", source)
     else:
         raise InputError(f"unknown training data format {suffix or '(no extension)'!r}; use .csv, .tsv or .jsonl",
                          source=source)
-    return _column_data(records, source, digest, text_col, label_col, target_col, notices)
+    return _column_data(records, source, digest, text_col, label_col, target_col, group_col, notices)
 
 
 def _jsonl_records(text: str, source: str, notices: list[Notice]) -> list[tuple[int, dict[str, Any]]]:
@@ -141,14 +147,16 @@ def _pick(columns: set[str], wanted: str | None, aliases: Sequence[str], what: s
 
 
 def _column_data(records: list[tuple[int, dict[str, Any]]], source: str, digest: str, text_col: str | None,
-                 label_col: str | None, target_col: str | None, notices: list[Notice]) -> LabelledData:
+                 label_col: str | None, target_col: str | None, group_col: str | None,
+                 notices: list[Notice]) -> LabelledData:
     if not records:
         raise InputError("holds no records", source=source)
     columns = set().union(*(r.keys() for _, r in records[:200]))
     text_key = _pick(columns, text_col, _TEXT_ALIASES, "text", "--text-col", source)
     label_key = _pick(columns, label_col, _LABEL_ALIASES, "label", "--label-col", source)
     target_key = _pick(columns, target_col, (), "target", "--target-col", source) if target_col else None
-    texts, labels, targets = [], [], []
+    group_key = _pick(columns, group_col, (), "group", "--group-col", source) if group_col else None
+    texts, labels, targets, groups = [], [], [], []
     skipped = 0
     for _, record in records:
         text, label = record.get(text_key), record.get(label_key)
@@ -159,12 +167,14 @@ def _column_data(records: list[tuple[int, dict[str, Any]]], source: str, digest:
         texts.append(str(text))
         labels.append(str(label).strip())
         targets.append(str(target))
+        groups.append(str(record.get(group_key)) if group_key else str(target))
     if skipped:
         notices.append(Notice("skipped_line", f"{source}: skipped {skipped} record(s) without text or label", skipped))
     if not texts:
         raise InputError("holds no labelled records", source=source)
     return LabelledData(texts=texts, labels=labels, source=source, sha256=digest,
-                        targets=targets if target_key else None, notices=notices)
+                        targets=targets if target_key else None,
+                        groups=groups if (group_key or target_key) else None, notices=notices)
 
 
 def _thread_data(text: str, source: str, digest: str, label_key: str, notices: list[Notice]) -> LabelledData:
@@ -256,14 +266,16 @@ def choose_C(params: dict[str, Any], data: LabelledData, *, folds: int = 5, grid
 
 
 def cross_validate(params: dict[str, Any], data: LabelledData, *, folds: int = 5, seed: int = 0) -> dict[str, float]:
-    """Mean and spread of accuracy and macro-F1 over K folds (grouped by conversation where known)."""
+    """Mean and spread of accuracy and macro-F1 over K folds, each group (conversation, target or
+    ``--group-col`` value) kept in one fold when there are at least two groups."""
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
     from .classifier import StanceClassifier
 
     counts = Counter(data.labels)
-    folds = max(2, min(folds, min(counts.values()) if data.groups is None else len(set(data.groups))))
-    if data.groups is not None:
+    grouped = data.groups is not None and len(set(data.groups)) >= 2
+    folds = max(2, min(folds, len(set(data.groups)) if grouped else min(counts.values())))  # type: ignore[arg-type]
+    if grouped:
         splitter = GroupKFold(n_splits=folds)
         split = splitter.split(data.texts, data.labels, data.groups)
     else:
@@ -281,14 +293,15 @@ def cross_validate(params: dict[str, Any], data: LabelledData, *, folds: int = 5
 
 def train_model(data: LabelledData, *, features: str = "embedding", C: float | None = None,
                 scheme: str | None = None, encoder: str = "all-MiniLM-L6-v2", backend: str = "auto",
-                folds: int = 5) -> tuple[Any, dict[str, Any]]:
+                embedding_weight: float | None = None, folds: int = 5) -> tuple[Any, dict[str, Any]]:
     """Fit a StanceClassifier (C chosen by cross-validation when None) and its relation head where possible.
 
     Returns the model and a report (C grid results, label counts, data hash) for the model card.
     """
     from .classifier import StanceClassifier
 
-    params: dict[str, Any] = {"features": features, "scheme": scheme, "encoder": encoder, "backend": backend}
+    params: dict[str, Any] = {"features": features, "scheme": scheme, "encoder": encoder, "backend": backend,
+                              "embedding_weight": embedding_weight}
     report: dict[str, Any] = {"data": data.source, "data_sha256": data.sha256, "n": len(data),
                               "labels": dict(sorted(Counter(data.labels).items()))}
     if C is None:
