@@ -38,7 +38,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import format_table, platform_note, run_threadlens, shared_dir  # noqa: E402

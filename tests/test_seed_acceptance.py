@@ -56,7 +56,6 @@ def test_seed_last_line_is_a_duplicate_of_the_second(seed: threadlens.ThreadAnal
 
 def test_seed_disagreeing_reply_keeps_none_of_the_quoted_sentence(seed: threadlens.ThreadAnalysis) -> None:
     post = _post_starting(seed, "I'd disagree with this")
-    quoted = "It doesn't have to be in a \"the person who does X\" way."
     assert post.reply_text.startswith("I'd disagree with this.")
     for fragment in ("the person who does X", "doesn't have to be", "way."):
         assert fragment not in post.reply_text

@@ -42,7 +42,9 @@ class OnnxEncoder:
                 f"onnxruntime cannot load {onnx_path} ({exc}); delete the file to rebuild it"
             ) from exc
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
+        """Embed ``texts`` in length-sorted batches. Small batches are faster here on CPU (less padding,
+        better cache use; measured: int8 323 texts/s at 16 against 265 at 64, fp32 188 against 155)."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for rows, feeds in self._batcher.batches(texts, batch_size):
             out[rows] = self._session.run(["sentence_embedding"], feeds)[0]

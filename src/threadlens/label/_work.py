@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 
 from ..errors import ModelError
 from ._plan import Unit
@@ -170,9 +169,6 @@ def _label_batch(batch: list[ThreadAnalysis], labeler: StanceLabeler,
     """``label_many`` over the batch; if it fails, thread by thread, so one bad thread costs only itself."""
     if not batch:
         return []
-    reset = getattr(labeler.model, "reset", None)
-    if reset is not None:
-        reset()
     try:
         return labeler.label_many(batch)
     except Exception:  # noqa: BLE001 - isolate the thread that fails, report it as a reject
@@ -234,49 +230,11 @@ def _thread_rejects(thread: Thread, reason: str) -> list[Reject]:
 
 
 def worker_labeler(model: str, backend: str | None = None) -> StanceLabeler:
-    """The labeller of a model in this process (loaded once; stance probabilities cached per batch)."""
+    """The labeller of a model in this process (loaded once)."""
     key = (model, backend)
     if key not in _LABELERS:
-        from ..stance.classifier import StanceClassifier
         from ..stance.labeling import StanceLabeler
+        from ..stance.model import StanceModel
 
-        classifier = StanceClassifier.load(model or None, backend=backend)
-        _LABELERS[key] = StanceLabeler(_BatchCachedModel(classifier))  # type: ignore[arg-type]
+        _LABELERS[key] = StanceLabeler(StanceModel.load(model or None, backend=backend))
     return _LABELERS[key]
-
-
-class _BatchCachedModel:
-    """A :class:`StanceClassifier` whose ``predict_proba`` answers a text seen since the last ``reset`` from a
-    cache: ``label_many`` asks for each post's own words once for its stance and again — as a reply and as a
-    target — for the relation head; with the cache each distinct text goes through the model once."""
-
-    _MAX = 100_000
-
-    def __init__(self, model: Any) -> None:
-        self._model = model
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._model, name)
-
-    def reset(self) -> None:
-        self._cache.clear()
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        texts = list(X)
-        if not texts or not all(isinstance(t, str) for t in texts):
-            return self._model.predict_proba(X)
-        cache = self._cache
-        if len(cache) > self._MAX:
-            cache.clear()
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        if missing:
-            cache.update(zip(missing, self._model.predict_proba(missing)))
-        return np.stack([cache[t] for t in texts])
-
-    def predict_relation_proba(self, replies: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-        from sklearn.exceptions import NotFittedError
-
-        if self._model.relation_ is None:
-            raise NotFittedError("This model has no relation head; fit one with fit_relation()")
-        return self._model.relation_.predict_proba(self, list(replies), list(targets))

@@ -176,7 +176,6 @@ def splits_from_doc(doc: Doc, thread: Thread | None = None) -> dict[str, PostSpl
     post's markup segments that lie past the cut as they are).
     """
     posts = doc._.tl_posts or []
-    by_id = {post["id"]: post for post in posts}
     out: dict[str, PostSplit] = {post["id"]: PostSplit(segments=[], duplicate_of=post.get("duplicate_of"))
                                  for post in posts}
     for post in posts:

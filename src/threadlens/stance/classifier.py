@@ -11,30 +11,21 @@ It follows the estimator contract (keyword-only hyper-parameters stored by ``__i
 Inputs are texts, or ``(target, text)`` pairs for per-target stance data (SemEval-style): the target's
 embedding joins the text's. Saved models are JSON + safetensors with a manifest of hashes — no pickle.
 
-A model is one or more *parts* (features + a logistic head) whose probabilities are averaged with
-weights: ``embedding`` and ``lexical`` have one part, ``hybrid`` both. With the embedding backend
-``auto``, large batches are embedded by the int8 ONNX encoder first and every row whose two best labels
-are closer than ``cascade_margin_`` is embedded again in fp32 (the reference's numbers) — the fast path
-gives the reference's labels at a fraction of its cost.
+Prediction, the fast embedding path and persistence come from :class:`~threadlens.stance.model.StanceModel`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 
-from ..errors import ModelError
-from .features import FAST_PATH_MIN_BATCH, EmbeddingFeatures, TextFeatures, text_features
-from .head import LinearHead, fit_head
-from .persistence import pack_arrays, pack_json, read_model_dir, unpack_arrays, unpack_json, write_model_dir
-from .registry import resolve_model
+from .features import text_features
+from .head import fit_head
+from .model import Part, StanceModel, _inputs, _margins
 from .relation import RelationModel
 from .schemes import Scheme, load_scheme
 
@@ -44,16 +35,7 @@ _FEATURES = {"embedding": ("embedding",), "lexical": ("lexical",), "hybrid": ("e
 _WEIGHT_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
-@dataclass(slots=True)
-class Part:
-    """Features, the head fitted on them, and the part's weight in the averaged probabilities."""
-
-    features: TextFeatures
-    head: LinearHead
-    weight: float = 1.0
-
-
-class StanceClassifier(ClassifierMixin, BaseEstimator):
+class StanceClassifier(StanceModel, ClassifierMixin, BaseEstimator):
     """Stance of texts under a labelling scheme.
 
     Parameters
@@ -90,6 +72,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.ngram_max = ngram_max
         self.embedding_weight = embedding_weight
         self.scheme = scheme
+
+    def model_params(self) -> dict[str, Any]:
+        return self.get_params()
+
+    @classmethod
+    def _from_params(cls, params: dict[str, Any]) -> StanceClassifier:
+        return cls(**params)
 
     # -- learning ---------------------------------------------------------------------------------
     def fit(self, X: Any, y: Sequence[Any]) -> StanceClassifier:
@@ -129,14 +118,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.cascade_margin_ = self._calibrate_cascade(texts, targets)
         return self
 
-    @property
-    def embedding_features_(self) -> EmbeddingFeatures | None:
-        """The embedding features of the model, if it has an embedding part."""
-        for part in getattr(self, "parts_", ()):
-            if isinstance(part.features, EmbeddingFeatures):
-                return part.features
-        return None
-
     def _calibrate_cascade(self, texts: list[str], targets: list[str] | None) -> float | None:
         """The margin under which a fast (int8) prediction is re-checked exactly: 1.5x the largest margin at
         which the fast path changed a label of the training data (at least 0.05, at most 0.3)."""
@@ -156,104 +137,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.relation_ = RelationModel.fit(self, list(replies), list(targets), [str(l) for l in labels])
         return self
 
-    # -- prediction -------------------------------------------------------------------------------
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Probabilities, one column per label in ``classes_`` order."""
-        self._check_fitted()
-        texts, targets = _inputs(X)
-        if self.paired_ and targets is None:
-            raise ValueError("This model was trained on (target, text) pairs; pass pairs to predict")
-        targets = targets if self.paired_ else None
-        if not texts:
-            return np.zeros((0, len(self.classes_)), dtype=np.float32)
-        margin = getattr(self, "cascade_margin_", None)
-        embedding = self.embedding_features_
-        if margin is None or embedding is None or not embedding.has_fast_path or len(texts) < FAST_PATH_MIN_BATCH:
-            return self._proba(texts, targets, exact=True)
-        proba = self._proba(texts, targets, exact=False)
-        rows = np.flatnonzero(_margins(proba) < margin)
-        if len(rows):
-            proba[rows] = self._proba([texts[i] for i in rows],
-                                      None if targets is None else [targets[i] for i in rows], exact=True)
-        return proba
-
-    def _proba(self, texts: list[str], targets: list[str] | None, *, exact: bool) -> np.ndarray:
-        total = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
-        for part in self.parts_:
-            total += part.weight * part.head.predict_proba(part.features.transform(texts, targets, exact=exact))
-        return total
-
     def predict(self, X: Any) -> list[str]:  # type: ignore[override]
         """The most probable label of each input."""
-        proba = self.predict_proba(X)
-        return [str(self.classes_[i]) for i in np.argmax(proba, axis=1)] if len(proba) else []
+        return StanceModel.predict(self, X)
 
-    def predict_relation_proba(self, replies: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-        """Relation probabilities, columns in ``relation_.classes`` order."""
-        self._check_fitted()
-        if self.relation_ is None:
-            raise NotFittedError("This model has no relation head; fit one with fit_relation()")
-        return self.relation_.predict_proba(self, list(replies), list(targets))
-
-    # -- persistence ------------------------------------------------------------------------------
-    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False,
-             card: dict[str, Any] | None = None) -> Path:
-        """Write the model as a directory of JSON + safetensors with a manifest of sha256 hashes."""
-        self._check_fitted()
-        parts, files = [], {}
-        for index, part in enumerate(self.parts_):
-            parts.append({"features": part.features.describe(), "weight": part.weight,
-                          "head": f"head-{index}.safetensors"})
-            files[f"head-{index}.safetensors"] = pack_arrays(part.head.arrays())
-            files.update(part.features.files())
-        config = {"params": self.get_params(), "classes": [str(c) for c in self.classes_],
-                  "scheme": self.scheme_.to_dict(), "paired": self.paired_, "parts": parts,
-                  "cascade_margin": getattr(self, "cascade_margin_", None),
-                  "labeler": {"context_words": getattr(self, "context_words_", None)}}
-        files["config.json"] = pack_json(config)
-        if self.relation_ is not None:
-            files.update(self.relation_.files())
-        if card is not None:
-            files["card.json"] = pack_json(card)
-            files["README.md"] = _card_markdown(card).encode("utf-8")
-        return write_model_dir(path, files, kind=f"stance-{self.features}", overwrite=overwrite)
-
-    @classmethod
-    def load(cls, name_or_path: str | os.PathLike[str] | None = None, *, backend: str | None = None) -> StanceClassifier:
-        """Load a saved model by path, or by name from ``models/`` (None: the default ``connections``).
-
-        ``backend`` overrides the embedding backend (e.g. ``"sentence-transformers"`` for the reference path).
-        """
-        root = resolve_model(name_or_path)
-        manifest, files = read_model_dir(root)
-        if not str(manifest.get("kind", "")).startswith("stance-"):
-            raise ModelError(f"{root}: is a {manifest.get('kind')!r} model, not a stance model")
-        config = unpack_json(files["config.json"], source=str(root / "config.json"))
-        try:
-            params = dict(config["params"])
-            if backend is not None:
-                params["backend"] = backend
-            model = cls(**params)
-            model.parts_ = [
-                Part(TextFeatures.from_files(part["features"], files, source=str(root),
-                                             backend=params.get("backend", "auto")),
-                     LinearHead.from_arrays(unpack_arrays(files[part["head"]], source=str(root)),
-                                            classes=config["classes"]),
-                     float(part["weight"]))
-                for part in config["parts"]]
-            model.cascade_margin_ = config.get("cascade_margin")
-            model.classes_ = np.array(config["classes"])
-            model.scheme_ = Scheme.from_dict(config["scheme"], source=str(root))
-            model.paired_ = bool(config.get("paired", False))
-            model.relation_ = RelationModel.from_files(files, source=str(root))
-            model.card_ = unpack_json(files["card.json"], source=str(root)) if "card.json" in files else None
-            context_words = (config.get("labeler") or {}).get("context_words")
-            if context_words is not None:
-                model.context_words_ = float(context_words)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"{root}: model files are inconsistent ({exc}); save the model again") from None
-        model.path_ = root
-        return model
+    def _no_relation(self) -> Exception:
+        return NotFittedError("This model has no relation head; fit one with fit_relation()")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "parts_"):
@@ -264,12 +153,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
-
-
-def _margins(proba: np.ndarray) -> np.ndarray:
-    """Per row: the best probability minus the second best."""
-    top = np.partition(proba, -2, axis=1)
-    return top[:, -1] - top[:, -2]
 
 
 def _choose_weight(matrices: list[Any], labels: list[str], *, C: float, class_weight: str | None,
@@ -291,35 +174,3 @@ def _choose_weight(matrices: list[Any], labels: list[str], *, C: float, class_we
     return max(scores, key=lambda w: (round(scores[w], 6), -abs(w - 0.5)))
 
 
-def _inputs(X: Any) -> tuple[list[str], list[str] | None]:
-    """Texts, and targets when X holds ``(target, text)`` pairs (a 2-column array or frame)."""
-    if hasattr(X, "columns") and len(getattr(X, "columns")) == 2:  # a DataFrame of (target, text)
-        values = X.to_numpy()
-        return [str(v) for v in values[:, 1]], [str(v) for v in values[:, 0]]
-    if isinstance(X, np.ndarray) and X.ndim == 2:
-        if X.shape[1] == 1:
-            return [str(v) for v in X[:, 0]], None
-        if X.shape[1] == 2:
-            return [str(v) for v in X[:, 1]], [str(v) for v in X[:, 0]]
-        raise ValueError(f"X must hold texts or (target, text) pairs; got an array of shape {X.shape}")
-    items = list(X)
-    if items and isinstance(items[0], (tuple, list)):
-        if any(len(item) != 2 for item in items):
-            raise ValueError("Pairs in X must be (target, text)")
-        return [str(item[1]) for item in items], [str(item[0]) for item in items]
-    if any(not isinstance(item, str) for item in items):
-        kinds = sorted({type(item).__name__ for item in items if not isinstance(item, str)})
-        raise ValueError(f"X must hold texts (str); found {', '.join(kinds)}")
-    return items, None
-
-
-def _card_markdown(card: dict[str, Any]) -> str:
-    lines = [f"# Model card: {card.get('name', 'stance model')}", ""]
-    for key, value in card.items():
-        if isinstance(value, dict):
-            lines.append(f"## {key}")
-            lines.extend(f"- {k}: {v}" for k, v in value.items())
-            lines.append("")
-        else:
-            lines.append(f"- **{key}**: {value}")
-    return "\n".join(lines) + "\n"

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis import PostAnalysis, RelationResult, StanceResult, ThreadAnalysis
-from .classifier import StanceClassifier
+from .model import StanceModel
 
 __all__ = ["StanceLabeler", "default_labeler", "post_target"]
 
@@ -42,9 +42,10 @@ def post_target(post: PostAnalysis, ids: set[str] | dict[str, Any]) -> str | Non
 
 
 class StanceLabeler:
-    """Adds stance and relation labels to analysed threads using a :class:`StanceClassifier`."""
+    """Adds stance and relation labels to analysed threads using a trained model (a :class:`StanceModel`,
+    e.g. a loaded or fitted ``StanceClassifier``)."""
 
-    def __init__(self, model: StanceClassifier, *, context_words: float | None = None) -> None:
+    def __init__(self, model: StanceModel, *, context_words: float | None = None) -> None:
         self.model = model
         self.context_words = context_words if context_words is not None else getattr(model, "context_words_", 12.0)
         scheme = model.scheme_
@@ -74,7 +75,8 @@ class StanceLabeler:
         """Label several threads with one batched pass of the model."""
         own = {(i, p.id): p.reply_text.strip() for i, a in enumerate(analyses) for p in a.posts}
         texts = sorted({t for t in own.values() if t})
-        proba = dict(zip(texts, self._proba(texts)))
+        raw = dict(zip(texts, self.model.predict_proba(texts))) if texts else {}  # classes_ order
+        proba = {text: p[self._columns] for text, p in raw.items()}  # scheme order
         pairs: dict[tuple[int, str], tuple[str, str]] = {}
         for i, analysis in enumerate(analyses):
             by_id = {p.id: p for p in analysis.posts}
@@ -82,7 +84,7 @@ class StanceLabeler:
                 target = post_target(post, by_id)
                 if target is not None and own[(i, post.id)]:
                     pairs[(i, post.id)] = (own[(i, post.id)], own[(i, target)] or by_id[target].post.text)
-        relation_proba = self._relation_proba(list(pairs.values()))
+        relation_proba = self._relation_proba(list(pairs.values()), raw)
         relations = dict(zip(pairs, relation_proba)) if relation_proba is not None else {}
         return [self._label_thread(i, analysis, own, proba, relations) for i, analysis in enumerate(analyses)]
 
@@ -126,16 +128,17 @@ class StanceLabeler:
         return StanceResult(label=chosen, score=float(p[self.labels.index(chosen)]),
                             scores={l: float(v) for l, v in zip(self.labels, p)})
 
-    def _proba(self, texts: list[str]) -> list[np.ndarray]:
-        if not texts:
-            return []
-        return list(self.model.predict_proba(texts)[:, self._columns])
-
-    def _relation_proba(self, pairs: list[tuple[str, str]]) -> np.ndarray | None:
+    def _relation_proba(self, pairs: list[tuple[str, str]], known: dict[str, np.ndarray]) -> np.ndarray | None:
+        """Relation probabilities of (reply, target) pairs, reusing the stance probabilities already computed."""
         if self.model.relation_ is None or not pairs:
             return None
-        replies, targets = zip(*pairs)
-        return self.model.predict_relation_proba(list(replies), list(targets))
+        replies, targets = (list(side) for side in zip(*pairs))
+        missing = sorted({t for t in targets if t not in known})
+        if missing:
+            known = {**known, **dict(zip(missing, self.model.predict_proba(missing)))}
+        return self.model.predict_relation_proba(replies, targets,
+                                                 reply_proba=np.stack([known[t] for t in replies]),
+                                                 target_proba=np.stack([known[t] for t in targets]))
 
 
 def _written_order(analysis: ThreadAnalysis) -> list[PostAnalysis]:
@@ -147,5 +150,5 @@ def default_labeler(model: str | os.PathLike[str] | None = None, *, backend: str
     """The labeler of a model by name or path (None: the shipped ``connections``), loaded once per process."""
     key = (os.fspath(model) if model is not None else "", backend)
     if key not in _LABELERS:
-        _LABELERS[key] = StanceLabeler(StanceClassifier.load(model, backend=backend))
+        _LABELERS[key] = StanceLabeler(StanceModel.load(model, backend=backend))
     return _LABELERS[key]

@@ -20,7 +20,7 @@ from .head import LinearHead, fit_head
 from .persistence import pack_arrays, pack_json, unpack_arrays, unpack_json
 
 if TYPE_CHECKING:
-    from .classifier import StanceClassifier
+    from .model import StanceModel
 
 __all__ = ["RelationModel", "RELATIONS", "cue_features"]
 
@@ -75,10 +75,13 @@ class RelationModel:
         return self.head.classes
 
     @staticmethod
-    def features(model: StanceClassifier, replies: Sequence[str], targets: Sequence[str],
-                 with_embeddings: bool) -> np.ndarray:
-        reply_proba = model.predict_proba(list(replies))
-        target_proba = model.predict_proba(list(targets))
+    def features(model: StanceModel, replies: Sequence[str], targets: Sequence[str], with_embeddings: bool, *,
+                 reply_proba: np.ndarray | None = None, target_proba: np.ndarray | None = None) -> np.ndarray:
+        """The pair features; pass the texts' stance probabilities (``classes_`` order) when already known."""
+        if reply_proba is None:
+            reply_proba = model.predict_proba(list(replies))
+        if target_proba is None:
+            target_proba = model.predict_proba(list(targets))
         pairs = (reply_proba[:, :, None] * target_proba[:, None, :]).reshape(len(replies), -1)
         parts = [reply_proba, target_proba, pairs, cue_features(replies)]
         embedding = model.embedding_features_
@@ -89,15 +92,17 @@ class RelationModel:
         return np.hstack(parts).astype(np.float32)
 
     @classmethod
-    def fit(cls, model: StanceClassifier, replies: list[str], targets: list[str], labels: list[str]) -> RelationModel:
+    def fit(cls, model: StanceModel, replies: list[str], targets: list[str], labels: list[str]) -> RelationModel:
         with_embeddings = model.embedding_features_ is not None
         matrix = cls.features(model, replies, targets, with_embeddings)
         return cls(head=fit_head(matrix, labels, C=0.5, class_weight="balanced"), with_embeddings=with_embeddings)
 
-    def predict_proba(self, model: StanceClassifier, replies: list[str], targets: list[str]) -> np.ndarray:
+    def predict_proba(self, model: StanceModel, replies: list[str], targets: list[str], *,
+                      reply_proba: np.ndarray | None = None, target_proba: np.ndarray | None = None) -> np.ndarray:
         if not replies:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
-        return self.head.predict_proba(self.features(model, replies, targets, self.with_embeddings))
+        return self.head.predict_proba(self.features(model, replies, targets, self.with_embeddings,
+                                                     reply_proba=reply_proba, target_proba=target_proba))
 
     def files(self) -> dict[str, bytes]:
         return {"relation.json": pack_json({"classes": self.classes, "with_embeddings": self.with_embeddings}),
