@@ -20,7 +20,10 @@ process and its workers, sampled every 20 ms. The flatness figure is peak RSS at
 Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
 average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
 
-The embedding model (``--embedding-model``, default ``connections``) is measured on 10k posts with
+The embedding model (``--embedding-model``, default ``connections``) is measured on 10k posts — of bigram
+babble, and of real comment sentences (``--embedding-text``; the HN and Reddit comments of ../shared, no
+model's training data): the babble is hard to label with confidence, so the fast path re-checks more of it —
+with
 ``--workers`` 1 and 2 (``--embedding-workers``) and each of ``--embedding-backends`` (default ``auto``, what
 ``analyze`` uses), against sentence-transformers' own ``encode`` of the same texts (the posts' own words, batch
 size 32, this machine's CPU threads) measured in the same run: the ratio is ``label`` posts/s over ``encode``
@@ -79,11 +82,32 @@ class Babbler:
         return re.sub(r" ([.,!?;:])", r"\1", text)
 
 
-def write_corpus(path: Path, posts: int, *, seed: int = 0) -> None:
-    """A synthetic corpus of ``posts`` posts (see the module docstring)."""
+class SentencePool:
+    """Whole sentences of real comments no model was trained on (the HN API sample and the Reddit thread of
+    ../shared), drawn at random: posts that read like real ones, where the bigram babble reads like noise."""
+
+    def __init__(self, shared: Path, rng: random.Random) -> None:
+        sys.path.insert(0, str(ROOT / "src"))
+        from threadlens.readers._html import html_to_text
+
+        self.rng = rng
+        texts = [html_to_text(json.loads(line).get("text") or "").text
+                 for line in (shared / "data/hn/hn-comments-1000-sample.jsonl").open(encoding="utf-8")]
+        texts += [json.loads(line).get("body") or "" for line in
+                  (shared / "data/reddit/praw-thread/thread_n49rw.jsonl").open(encoding="utf-8")]
+        self.sentences = sorted({s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+|\n+", t)
+                                 if 4 <= len(s.split()) <= 40 and "&gt;" not in s and not s.startswith(">")})
+
+    def sentence(self) -> str:
+        return self.rng.choice(self.sentences)
+
+
+def write_corpus(path: Path, posts: int, *, seed: int = 0, shared: Path | None = None) -> None:
+    """A synthetic corpus of ``posts`` posts (see the module docstring); with ``shared``, posts are made of real
+    sentences instead of bigram babble."""
     rng = random.Random(seed)
     texts = [json.loads(line)["text"] for source in SOURCE_CORPORA for line in source.open(encoding="utf-8")]
-    babbler = Babbler(texts, rng)
+    babbler = SentencePool(shared, rng) if shared is not None else Babbler(texts, rng)
     authors = [f"user{i:06d}" for i in range(max(50, posts // 15))]
     written = 0
     thread_number = 0
@@ -117,11 +141,11 @@ def write_corpus(path: Path, posts: int, *, seed: int = 0) -> None:
     temporary.replace(path)
 
 
-def corpus(directory: Path, posts: int) -> Path:
-    path = directory / f"synthetic-{posts}.jsonl"
+def corpus(directory: Path, posts: int, *, shared: Path | None = None) -> Path:
+    path = directory / (f"synthetic-{posts}.jsonl" if shared is None else f"real-sentences-{posts}.jsonl")
     if not path.exists():
         started = time.perf_counter()
-        write_corpus(path, posts)
+        write_corpus(path, posts, shared=shared)
         print(f"# wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s",
               file=sys.stderr)
     return path
@@ -218,7 +242,10 @@ def main() -> None:
     parser.add_argument("--embedding-model", default="connections", help="embedding stance model (name or path)")
     parser.add_argument("--embedding-workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--embedding-backends", nargs="+", default=["auto"])
+    parser.add_argument("--embedding-text", nargs="+", choices=["babble", "real"], default=["babble", "real"],
+                        help="posts of bigram babble, or of real comment sentences from ../shared")
     args = parser.parse_args()
+    shared = Path(os.environ.get("THREADLENS_SHARED", ROOT.parent / "shared"))
     directory = args.keep or Path(tempfile.mkdtemp(prefix="threadlens-bench-"))
     directory.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, float]] = {}
@@ -242,19 +269,23 @@ def main() -> None:
             print("embedding model: models/connections is not available here; not measured "
                   "(--embedding-model PATH measures another embedding model)")
             return
-        path = corpus(directory, 10_000)
-        reference = encode_reference(path, 10_000)
-        print(f"sentence-transformers encode: {reference['texts_per_s']:,.0f} texts/s on {reference['texts']:,} "
-              f"texts (own words of the 10k posts)", flush=True)
-        for workers in args.embedding_workers:
-            for backend in args.embedding_backends:
-                result = run_label(path, directory / "labels-embedding-10000.jsonl", model, workers,
-                                   "--backend", backend)
-                print(f"{Path(model).name:22} {10_000:>9,} posts  --workers {workers} --backend {backend:10} "
-                      f"{result['wall_s']:7.1f} s  {result['posts_per_s_wall']:7,.0f} posts/s = "
-                      f"{result['posts_per_s_wall'] / reference['texts_per_s']:.2f}x encode "
-                      f"(reported rate {result['posts_per_s_reported'] / reference['texts_per_s']:.2f}x)  "
-                      f"peak RSS {result['peak_rss_mb']:5.0f} MB  load {result['load']:.1f}", flush=True)
+        for text in args.embedding_text:
+            if text == "real" and not shared.is_dir():
+                print(f"real-sentence corpus: {shared} is absent; not measured")
+                continue
+            path = corpus(directory, 10_000, shared=shared if text == "real" else None)
+            reference = encode_reference(path, 10_000)
+            print(f"[{text}] sentence-transformers encode: {reference['texts_per_s']:,.0f} texts/s on "
+                  f"{reference['texts']:,} texts (own words of the 10k posts)", flush=True)
+            for workers in args.embedding_workers:
+                for backend in args.embedding_backends:
+                    result = run_label(path, directory / f"labels-embedding-{text}-10000.jsonl", model, workers,
+                                       "--backend", backend)
+                    print(f"[{text}] {Path(model).name:14} {10_000:>9,} posts  --workers {workers} --backend "
+                          f"{backend:10} {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:7,.0f} posts/s = "
+                          f"{result['posts_per_s_wall'] / reference['texts_per_s']:.2f}x encode "
+                          f"(reported rate {result['posts_per_s_reported'] / reference['texts_per_s']:.2f}x)  "
+                          f"peak RSS {result['peak_rss_mb']:5.0f} MB  load {result['load']:.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -119,8 +119,8 @@ class StanceClassifier(StanceModel, ClassifierMixin, BaseEstimator):
         return self
 
     def _calibrate_cascade(self, texts: list[str], targets: list[str] | None) -> float | None:
-        """The margin under which a fast (int8) prediction is re-checked exactly: 1.5x the largest margin at
-        which the fast path changed a label of the training data (at least 0.05, at most 0.3)."""
+        """The margin under which a fast (int8) prediction is re-checked exactly: twice the largest margin at
+        which the fast path changed a label of the training data (at least 0.02, at most 0.3)."""
         embedding = self.embedding_features_
         if embedding is None or not embedding.has_fast_path:
             return None
@@ -128,8 +128,8 @@ class StanceClassifier(StanceModel, ClassifierMixin, BaseEstimator):
         fast = self._proba(texts, targets, exact=False)
         flipped = exact.argmax(axis=1) != fast.argmax(axis=1)
         if not flipped.any():
-            return 0.05
-        return float(min(0.3, max(0.05, 1.5 * float(_margins(fast)[flipped].max()))))
+            return 0.02
+        return float(min(0.3, max(0.02, 2.0 * float(_margins(fast)[flipped].max()))))
 
     def fit_relation(self, replies: Sequence[str], targets: Sequence[str], labels: Sequence[str]) -> StanceClassifier:
         """Learn the reply relation (agree / disagree / neutral) of ``replies`` to the ``targets`` they answer."""

@@ -15,7 +15,7 @@ from .persistence import pack_arrays, pack_json, unpack_arrays, unpack_json
 
 __all__ = ["FAST_PATH_MIN_BATCH", "TextFeatures", "EmbeddingFeatures", "LexicalTextFeatures", "CachedEncoder", "text_features", "get_encoder"]
 
-_ENCODERS: dict[tuple[str, str], CachedEncoder] = {}
+_ENCODERS: dict[tuple[str, str, str], CachedEncoder] = {}
 FAST_PATH_MIN_BATCH = 64  # smaller batches are embedded exactly (fp32) straight away
 
 
@@ -56,13 +56,15 @@ class CachedEncoder:
         return out
 
 
-def get_encoder(name: str, backend: str = "auto") -> CachedEncoder:
-    """A loaded sentence encoder, shared (with its cache) by every model in the process."""
-    key = (name, backend)
+def get_encoder(name: str, backend: str = "auto", *, calibration: Sequence[str] | None = None) -> CachedEncoder:
+    """A loaded sentence encoder, shared (with its cache) by every model in the process. ``calibration``
+    texts (int8 only) tune the quantisation to a model's domain."""
+    digest = hashlib.sha256("\x00".join(calibration).encode()).hexdigest() if calibration else ""
+    key = (name, backend, digest)
     if key not in _ENCODERS:
         from ..embeddings import load_encoder
 
-        _ENCODERS[key] = CachedEncoder(load_encoder(name, backend=backend))
+        _ENCODERS[key] = CachedEncoder(load_encoder(name, backend=backend, calibration=calibration or None))
     return _ENCODERS[key]
 
 
@@ -85,7 +87,7 @@ class TextFeatures:
                    backend: str = "auto") -> TextFeatures:
         kind = description.get("kind")
         if kind == "embedding":
-            return EmbeddingFeatures.from_description(description, backend=backend, source=source)
+            return EmbeddingFeatures.from_description(description, backend=backend, source=source, files=files)
         if kind == "lexical":
             vocabulary = unpack_json(files["lexical.json"], source=source)
             arrays = unpack_arrays(files["lexical.safetensors"], source=source)
@@ -105,9 +107,10 @@ class EmbeddingFeatures(TextFeatures):
 
     kind = "embedding"
 
-    def __init__(self, encoder_name: str, *, backend: str = "auto") -> None:
+    def __init__(self, encoder_name: str, *, backend: str = "auto", calibration: Sequence[str] = ()) -> None:
         self.encoder_name = encoder_name
         self.backend = backend
+        self.calibration = list(calibration)  # in-domain texts the int8 encoder is calibrated on
         self._capable: bool | None = None
 
     @property
@@ -122,8 +125,11 @@ class EmbeddingFeatures(TextFeatures):
 
     def encoder_for(self, *, exact: bool = True) -> CachedEncoder:
         if self.has_fast_path:
-            return get_encoder(self.encoder_name, "onnx" if exact else "onnx-int8")
-        return get_encoder(self.encoder_name, self.backend)
+            if exact:
+                return get_encoder(self.encoder_name, "onnx")
+            return get_encoder(self.encoder_name, "onnx-int8", calibration=self.calibration)
+        return get_encoder(self.encoder_name, self.backend,
+                           calibration=self.calibration if self.backend == "onnx-int8" else None)
 
     @property
     def encoder(self) -> CachedEncoder:
@@ -144,11 +150,21 @@ class EmbeddingFeatures(TextFeatures):
     def describe(self) -> dict[str, Any]:
         encoder = self.encoder
         return {"kind": "embedding", "encoder": self.encoder_name, "dim": int(encoder.dim),
-                "weights_sha256": getattr(encoder, "weights_sha256", None)}
+                "weights_sha256": getattr(encoder, "weights_sha256", None),
+                "calibration": "calibration.json" if self.calibration else None}
+
+    def files(self) -> dict[str, bytes]:
+        return {"calibration.json": pack_json(self.calibration)} if self.calibration else {}
 
     @classmethod
-    def from_description(cls, description: dict[str, Any], *, backend: str, source: str) -> EmbeddingFeatures:
-        features = cls(str(description["encoder"]), backend=backend)
+    def from_description(cls, description: dict[str, Any], *, backend: str, source: str,
+                         files: dict[str, bytes] | None = None) -> EmbeddingFeatures:
+        calibration: list[str] = []
+        if description.get("calibration"):
+            calibration = unpack_json((files or {})[description["calibration"]], source=source)
+            if not isinstance(calibration, list) or not all(isinstance(t, str) for t in calibration):
+                raise ModelError(f"{source}: calibration.json is not a list of texts; save the model again")
+        features = cls(str(description["encoder"]), backend=backend, calibration=calibration)
         expected = description.get("weights_sha256")
         if expected:
             actual = getattr(features.encoder, "weights_sha256", None)
@@ -157,6 +173,14 @@ class EmbeddingFeatures(TextFeatures):
                                  f"{description['encoder']!r} here has {actual[:12]}…; install the matching encoder "
                                  "or retrain the model")
         return features
+
+
+def calibration_texts(texts: Sequence[str], count: int = 64) -> list[str]:
+    """``count`` training texts of 5 words or more, picked by a hash of their text (reproducible, spread over
+    the data): what the int8 encoder's quantisation is calibrated on."""
+    candidates = sorted({t for t in texts if len(t.split()) >= 5},
+                        key=lambda t: hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest())
+    return candidates[:count]
 
 
 class LexicalTextFeatures(TextFeatures):
@@ -178,8 +202,8 @@ class LexicalTextFeatures(TextFeatures):
 
 def text_features(kind: str, texts: Sequence[str], *, encoder: str, backend: str, min_df: int,
                   max_features: int, ngram_max: int, paired: bool) -> TextFeatures:
-    """Feature extraction fitted to ``texts`` (only the lexical kind learns anything from them)."""
+    """Feature extraction fitted to ``texts`` (the lexical vocabulary; the int8 encoder's calibration texts)."""
     if kind == "embedding":
-        return EmbeddingFeatures(encoder, backend=backend)
+        return EmbeddingFeatures(encoder, backend=backend, calibration=calibration_texts(texts))
     return LexicalTextFeatures(LexicalFeatures.fit(texts, ngram_max=ngram_max, min_df=min_df,
                                                    max_features=max_features))
