@@ -115,3 +115,14 @@ def test_cli_console_script_runs_in_a_subprocess(seed_path: Path) -> None:
                                 "-f", "json"], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["summary"]["duplicates"] == 1
+
+
+def test_cli_analyze_output_file_gets_a_normal_mode(seed_path: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    out = tmp_path / "seed.json"
+    assert _run("analyze", str(seed_path), "--no-stance", "-f", "json", "-o", str(out)).exit_code == 0
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

@@ -4,34 +4,50 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["write_text_atomic", "write_bytes_atomic"]
+__all__ = ["write_text_atomic", "write_bytes_atomic", "atomic_path", "new_file_mode"]
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step; on any failure the old file (or no file) remains."""
+def new_file_mode(*, directory: bool = False) -> int:
+    """The mode a newly created file (or directory) gets under the current umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str], *, suffix: str = ".tmp") -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; when the block succeeds it replaces ``path`` (with a
+    new file's usual mode), otherwise it is removed and ``path`` stays as it was."""
     target = Path(path)
     if target.is_dir():
         raise InputError("is a directory; give a file name for the output", source=str(target))
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"can't be written: folder {str(directory)!r} does not exist", source=str(target))
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=directory)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as stream:
+        yield Path(temporary)
+        os.chmod(temporary, new_file_mode())  # mkstemp makes it private
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step; on any failure the old file (or no file) remains."""
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

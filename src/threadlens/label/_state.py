@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._atomic import new_file_mode
 from ..errors import InputError
 from ._records import RecordFormat
 from ._work import UnitResult
@@ -198,7 +199,7 @@ class RunDirectory:
                 self.format.assemble([self._chunk(i) for i in range(count)], temporary)
                 with open(temporary, "rb") as stream:
                     os.fsync(stream.fileno())
-                os.chmod(temporary, 0o666 & ~_umask())
+                os.chmod(temporary, new_file_mode())
                 stat = temporary.stat()
                 _write(self.path / _ASSEMBLED, json.dumps({"inode": stat.st_ino, "size": stat.st_size}).encode())
                 os.replace(temporary, self.output)
@@ -222,7 +223,7 @@ class RunDirectory:
                         stream.write(json.dumps(reject, ensure_ascii=False) + "\n")
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.chmod(temporary, new_file_mode())
             os.replace(temporary, self.rejects)
         except BaseException:
             _remove(Path(temporary))
@@ -276,17 +277,12 @@ def _write(path: Path, data: bytes, *, sync: bool = False) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
         if sync:
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.chmod(temporary, new_file_mode())
         os.replace(temporary, path)
     except BaseException:
         _remove(Path(temporary))
         raise
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _remove(path: Path) -> None:

@@ -7,9 +7,9 @@ Needs matplotlib (``pip install threadlens[plot]``); the format follows the file
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from .._atomic import atomic_path
 from ..errors import InputError
 from .stats import CorpusStats
 
@@ -63,14 +63,9 @@ def plot_stance_over_time(stats: CorpusStats, path: str | os.PathLike[str], *, p
     bottom.set_xticks(positions[::step])
     bottom.set_xticklabels(keys[::step], rotation=45, ha="right")
     figure.tight_layout()
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
     try:
-        figure.savefig(temporary, format=target.suffix.lower()[1:], metadata=_metadata(target.suffix.lower()))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        with atomic_path(target, suffix=target.suffix) as temporary:
+            figure.savefig(temporary, format=target.suffix.lower()[1:], metadata=_metadata(target.suffix.lower()))
     finally:
         plt.close(figure)
     return target

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from .._atomic import new_file_mode
 from ..errors import InputError
 
 __all__ = ["json_line", "check_target", "atomic_file", "atomic_directory", "is_empty_dir"]
@@ -85,7 +86,7 @@ def atomic_file(path: Path, *, overwrite: bool) -> Iterator[IO[str]]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; give it a new file's usual mode
+        os.chmod(temporary, new_file_mode())  # mkstemp makes it private; give it a new file's usual mode
         os.replace(temporary, path)
     except BaseException:
         _remove(Path(temporary))
@@ -103,7 +104,7 @@ def atomic_directory(path: Path, *, overwrite: bool) -> Iterator[Path]:
     try:
         yield temporary
         _fsync_dir(temporary)
-        os.chmod(temporary, 0o777 & ~_umask())  # mkdtemp makes it private
+        os.chmod(temporary, new_file_mode(directory=True))  # mkdtemp makes it private
         if path.exists() or path.is_symlink():
             if is_empty_dir(path) and not path.is_symlink():
                 path.rmdir()
@@ -124,11 +125,6 @@ def atomic_directory(path: Path, *, overwrite: bool) -> Iterator[Path]:
         _remove(temporary)
         raise
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _fsync_dir(directory: Path) -> None:
