@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ..thread import Segment, Thread
-from .index import ThreadIndex
+from ..thread import Thread
 from .pipeline import DEFAULT_MAX_POST_CHARS
 from .sentences import sentence_spans
-from .splitter import PostSplit, SplitConfig, reply_segments, split_post
-from .words import words_of
+from .splitter import PostSplit, SplitConfig, ThreadSplitter, give_back_tail
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -34,26 +32,17 @@ _DEFAULT_CONFIG = SplitConfig()
 def split_thread(thread: Thread, *, config: SplitConfig | None = None, sentences: Sentences = sentence_spans,
                  max_post_chars: int = DEFAULT_MAX_POST_CHARS) -> dict[str, PostSplit]:
     """Per post id: its segments (quotes and replies, offsets into the post's text) and ``duplicate_of``."""
-    config = config or _DEFAULT_CONFIG
-    index = ThreadIndex()
-    by_author: dict[str, list[str]] = {}
+    splitter = ThreadSplitter(config or _DEFAULT_CONFIG)
     out: dict[str, PostSplit] = {}
     order = thread.chronological()
-    last = len(order) - 1
     for position, post in enumerate(order):
         body = post.text[:max_post_chars]
-        words = words_of(body)
-        split = split_post(body, index=index, sentences=_Lazy(sentences, body),
-                           markup=[m for m in post.markup if m.end <= len(body)],
-                           prefer=[p.id for p in thread.ancestors(post.id)], cited_authors=by_author, config=config,
-                           words=words)
-        if position < last:  # the last post is never searched
-            index.add(post.id, words, duplicate_of=split.duplicate_of, author=post.author,
-                      quotes=[(s.start, s.end, s.source) for s in split.segments if s.kind == "quote"])
-        if post.author:
-            by_author.setdefault(post.author, []).append(post.id)
+        split = splitter.split(post.id, body, sentences=_Lazy(sentences, body),
+                               markup=[m for m in post.markup if m.end <= len(body)],
+                               prefer=[p.id for p in thread.ancestors(post.id)], author=post.author,
+                               last=position == len(order) - 1)
         if len(post.text) > len(body):
-            _give_back(split.segments, post.text, len(body))
+            give_back_tail(split.segments, post.text, len(body), post.markup)
         out[post.id] = split
     return out
 
@@ -93,12 +82,3 @@ def spacy_sentences(nlp: Language) -> Sentences:
         return [(s.start_char, s.end_char) for s in doc.sents]
 
     return segment
-
-
-def _give_back(segments: list[Segment], full: str, kept: int) -> None:
-    """Text cut off at ``max_post_chars`` becomes reply text (as :func:`.pipeline.splits_from_doc` does)."""
-    for piece in reply_segments(full, [Segment("quote", 0, kept)]):
-        if segments and segments[-1].kind == "reply" and segments[-1].end >= kept - 1:
-            segments[-1] = Segment("reply", segments[-1].start, piece.end)
-        else:
-            segments.append(piece)

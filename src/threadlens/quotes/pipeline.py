@@ -29,9 +29,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import compile_prefix_regex
 
 from ..thread import Segment, Thread
-from .index import ThreadIndex
-from .splitter import PostSplit, SplitConfig, reply_segments, split_post
-from .words import words_of
+from .splitter import PostSplit, SplitConfig, ThreadSplitter, give_back_tail
 
 __all__ = ["SPANS_KEY", "pipeline", "thread_doc", "thread_docs", "splits_from_doc", "QuoteSplitter"]
 
@@ -79,23 +77,18 @@ class QuoteSplitter:
         text = doc.text
         sentence_starts, sentence_ends = _sentence_bounds(doc)
         by_id = {post["id"]: post for post in posts}
-        index = ThreadIndex()
-        by_author: dict[str, list[str]] = {}
+        splitter = ThreadSplitter(self.config)
         group = SpanGroup(doc, name=SPANS_KEY)
         for post in posts:
             start, end = post["start"], post["end"]
-            body = text[start:end]
-            split = split_post(body, index=index, sentences=_sentences_in(sentence_starts, sentence_ends, start, end),
-                               markup=[Segment.from_dict(m) for m in post.get("markup") or ()],
-                               prefer=_ancestors(post, by_id), cited_authors=by_author, config=self.config)
+            split = splitter.split(post["id"], text[start:end],
+                                   sentences=_sentences_in(sentence_starts, sentence_ends, start, end),
+                                   markup=[Segment.from_dict(m) for m in post.get("markup") or ()],
+                                   prefer=_ancestors(post, by_id), author=post.get("author"))
             post["duplicate_of"] = split.duplicate_of
             # The segments themselves live here: span extension values are keyed by character offsets, so
             # two segments inside one long token (a URL) would share them.
             post["segments"] = [segment.to_dict() for segment in split.segments]
-            index.add(post["id"], words_of(body), duplicate_of=split.duplicate_of, author=post.get("author"),
-                      quotes=[(s.start, s.end, s.source) for s in split.segments if s.kind == "quote"])
-            if post.get("author"):
-                by_author.setdefault(post["author"], []).append(post["id"])
             for segment in split.segments:
                 span = _token_span(doc, start + segment.start, start + segment.end, start, end, segment.kind)
                 span._.tl_post = post["id"]
@@ -182,17 +175,8 @@ def splits_from_doc(doc: Doc, thread: Thread | None = None) -> dict[str, PostSpl
         out[post["id"]].segments.extend(Segment.from_dict(s) for s in post.get("segments") or ())
     for post in posts:
         if post.get("truncated") and thread is not None and post["id"] in thread:
-            full = thread[post["id"]].text
-            kept = post["end"] - post["start"]
-            segments = out[post["id"]].segments
-            # Markup past the cut (a mail signature or list footer) comes back as the reader gave it.
-            beyond = [m for m in thread[post["id"]].markup if m.start >= kept]
-            tail = sorted([*reply_segments(full, [Segment("quote", 0, kept), *beyond]), *beyond], key=lambda s: s.start)
-            for piece in tail:
-                if piece.kind == "reply" and segments and segments[-1].kind == "reply" and segments[-1].end >= kept - 1:
-                    segments[-1] = Segment("reply", segments[-1].start, piece.end)
-                else:
-                    segments.append(piece)
+            full = thread[post["id"]]
+            give_back_tail(out[post["id"]].segments, full.text, post["end"] - post["start"], full.markup)
     return out
 
 

@@ -24,7 +24,7 @@ from .inline import quoted_spans
 from .markers import marked_blocks
 from .words import Words, words_of
 
-__all__ = ["SplitConfig", "PostSplit", "split_post", "reply_segments"]
+__all__ = ["SplitConfig", "PostSplit", "ThreadSplitter", "split_post", "reply_segments", "give_back_tail"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,42 @@ def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, 
     quotes = _merge_adjacent(text, sorted(quotes, key=lambda s: s.start))
     return PostSplit(segments=sorted([*quotes, *reply_segments(text, quotes)], key=lambda s: s.start),
                      duplicate_of=duplicate_of)
+
+
+class ThreadSplitter:
+    """Splits the posts of one thread in the order they were written, each against the posts before it
+    (the loop shared by the spaCy component and the spaCy-free :func:`~.direct.split_thread`)."""
+
+    def __init__(self, config: SplitConfig = SplitConfig()) -> None:
+        self.config = config
+        self.index = ThreadIndex()
+        self.by_author: dict[str, list[str]] = {}
+
+    def split(self, post_id: str, text: str, *, sentences: Sequence[tuple[int, int]], markup: Sequence[Segment] = (),
+              prefer: Sequence[str] = (), author: str | None = None, last: bool = False) -> PostSplit:
+        """Split one post, then index it for the posts after it (``last``: nothing comes after)."""
+        words = words_of(text)
+        split = split_post(text, index=self.index, sentences=sentences, markup=markup, prefer=prefer,
+                           cited_authors=self.by_author, config=self.config, words=words)
+        if not last:
+            self.index.add(post_id, words, duplicate_of=split.duplicate_of, author=author,
+                           quotes=[(s.start, s.end, s.source) for s in split.segments if s.kind == "quote"])
+        if author:
+            self.by_author.setdefault(author, []).append(post_id)
+        return split
+
+
+def give_back_tail(segments: list[Segment], full_text: str, kept: int, markup: Sequence[Segment] = ()) -> None:
+    """Complete the segments of a post that was split on its first ``kept`` characters: the rest is reply
+    text (joined to a reply that runs up to the cut), and markup past the cut (a mail signature, a list
+    footer) comes back as the reader gave it."""
+    beyond = [m for m in markup if m.start >= kept]
+    tail = sorted([*reply_segments(full_text, [Segment("quote", 0, kept), *beyond]), *beyond], key=lambda s: s.start)
+    for piece in tail:
+        if piece.kind == "reply" and segments and segments[-1].kind == "reply" and segments[-1].end >= kept - 1:
+            segments[-1] = Segment("reply", segments[-1].start, piece.end)
+        else:
+            segments.append(piece)
 
 
 def reply_segments(text: str, taken: Sequence[Segment]) -> list[Segment]:
