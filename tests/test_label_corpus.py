@@ -158,7 +158,7 @@ def test_label_resumes_a_broken_run(corpus: Path, reference: tuple[Path, list[di
 def test_label_finishes_a_run_killed_after_the_rename(corpus: Path, reference: tuple[Path, list[dict]],
                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "labels.jsonl"
-    original = _state._remove
+    original = _state.remove_path
 
     def killed(path: Path) -> None:
         if path.name.endswith(".parts"):
@@ -166,7 +166,7 @@ def test_label_finishes_a_run_killed_after_the_rename(corpus: Path, reference: t
         original(path)
 
     with monkeypatch.context() as patch:
-        patch.setattr(_state, "_remove", killed)
+        patch.setattr(_state, "remove_path", killed)
         with pytest.raises(KeyboardInterrupt):
             label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
     assert out.exists() and (tmp_path / "labels.jsonl.parts").exists()

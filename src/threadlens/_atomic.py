@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["write_text_atomic", "write_bytes_atomic", "atomic_path", "new_file_mode"]
+__all__ = ["write_text_atomic", "write_bytes_atomic", "atomic_path", "new_file_mode", "remove_path"]
 
 
 def new_file_mode(*, directory: bool = False) -> int:
@@ -18,6 +19,17 @@ def new_file_mode(*, directory: bool = False) -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return (0o777 if directory else 0o666) & ~mask
+
+
+def remove_path(path: Path) -> None:
+    """Remove a file or a directory tree if it is there (a symlink is removed, not followed)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except FileNotFoundError:
+        pass
 
 
 @contextmanager

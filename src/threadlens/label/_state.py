@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._atomic import new_file_mode
+from .._atomic import new_file_mode, remove_path
 from ..errors import InputError
 from ._records import RecordFormat
 from ._work import UnitResult
@@ -112,7 +111,7 @@ class RunDirectory:
             self.resumed = True
             return self.done()
         if self.path.exists() or self.path.is_symlink():
-            _remove(self.path)
+            remove_path(self.path)
         temporary = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent))
         (temporary / _RUN).write_text(json.dumps(self.run, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         temporary.rename(self.path)
@@ -204,10 +203,10 @@ class RunDirectory:
                 _write(self.path / _ASSEMBLED, json.dumps({"inode": stat.st_ino, "size": stat.st_size}).encode())
                 os.replace(temporary, self.output)
             except BaseException:
-                _remove(temporary)
+                remove_path(temporary)
                 raise
         self._write_rejects(count, totals.reject_entries)
-        _remove(self.path)
+        remove_path(self.path)
         return totals
 
     def _write_rejects(self, count: int, entries: int) -> None:
@@ -226,7 +225,7 @@ class RunDirectory:
             os.chmod(temporary, new_file_mode())
             os.replace(temporary, self.rejects)
         except BaseException:
-            _remove(Path(temporary))
+            remove_path(Path(temporary))
             raise
 
 
@@ -280,16 +279,6 @@ def _write(path: Path, data: bytes, *, sync: bool = False) -> None:
             os.chmod(temporary, new_file_mode())
         os.replace(temporary, path)
     except BaseException:
-        _remove(Path(temporary))
+        remove_path(Path(temporary))
         raise
 
-
-
-def _remove(path: Path) -> None:
-    try:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-    except FileNotFoundError:
-        pass

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .._spans import trim_span
 from ..thread import Segment
 
 __all__ = ["QuoteAttrs", "QuoteSpan", "BBText", "bbcode_to_text", "parse_quote_attrs", "looks_like_bbcode",
@@ -232,7 +233,7 @@ def bbcode_to_text(source: str) -> BBText:
     stripped = full.rstrip()
     spans = []
     for begin, end, depth, attrs in pieces:
-        begin, end = _trim(stripped, begin, min(end, len(stripped)))
+        begin, end = trim_span(stripped, begin, min(end, len(stripped)))
         if end > begin:
             spans.append(QuoteSpan(begin, end, depth, attrs))
     return BBText(text=stripped, quotes=sorted(spans, key=lambda s: s.start), unbalanced=unbalanced)
@@ -343,10 +344,3 @@ def _digits(value: str | None) -> str | None:
     value = value.strip()
     return value if value.isdigit() else None
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

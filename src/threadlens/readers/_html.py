@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree, html as lxml_html
 
+from .._spans import trim_span
 from ..thread import Segment
 
 __all__ = ["HtmlText", "html_to_text", "QuoteInfo", "parse_html"]
@@ -186,19 +187,12 @@ def html_to_text(markup: str | etree._Element, *, classify: Classifier | None = 
     text = "".join(out.parts)
     segments: list[Segment] = []
     for start, end, info, depth in pieces:
-        start, end = _trim(text, start, min(end, len(text)))
+        start, end = trim_span(text, start, min(end, len(text)))
         if end > start:
             marker = info.marker if depth == 1 else f"{info.marker}:{depth}"
             segments.append(Segment("quote", start, end, source=info.source, marker=marker, cite=info.cite))
     stripped = text.rstrip()
     segments = [s for s in segments if s.start < len(stripped)]
-    italic_ranges = [(s, e) for s, e in (_trim(text, a, b) for a, b in italics) if e > s]
+    italic_ranges = [(s, e) for s, e in (trim_span(text, a, b) for a, b in italics) if e > s]
     return HtmlText(text=stripped, quotes=sorted(segments, key=lambda s: s.start), italics=italic_ranges)
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -19,6 +19,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .._spans import trim_span
 from ..thread import Segment
 
 __all__ = ["MarkdownText", "markdown_to_text", "unescape_reddit"]
@@ -138,7 +139,7 @@ def markdown_to_text(source: str) -> MarkdownText:
     text = "".join(out.parts)
     quotes: list[Segment] = []
     for start, end, depth in pieces:
-        start, end = _trim(text, start, min(end, len(text)))
+        start, end = trim_span(text, start, min(end, len(text)))
         if end > start:
             quotes.append(Segment("quote", start, end, marker=">" * min(depth, 8) if depth <= 8 else f">x{depth}"))
     stripped = text.rstrip()
@@ -155,10 +156,3 @@ def _inline(children: list[Token], out: _Out) -> None:
         elif kind == "image":
             _inline(child.children or [], out)  # the alt text; images hold no images, so this stays shallow
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

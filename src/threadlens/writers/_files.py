@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .._atomic import new_file_mode
+from .._atomic import new_file_mode, remove_path
 from ..errors import InputError
 
 __all__ = ["json_line", "check_target", "atomic_file", "atomic_directory", "is_empty_dir"]
@@ -89,7 +88,7 @@ def atomic_file(path: Path, *, overwrite: bool) -> Iterator[IO[str]]:
         os.chmod(temporary, new_file_mode())  # mkstemp makes it private; give it a new file's usual mode
         os.replace(temporary, path)
     except BaseException:
-        _remove(Path(temporary))
+        remove_path(Path(temporary))
         raise
 
 
@@ -118,11 +117,11 @@ def atomic_directory(path: Path, *, overwrite: bool) -> Iterator[Path]:
                 except BaseException:
                     old.rename(path)
                     raise
-                _remove(aside)
+                remove_path(aside)
         else:
             temporary.rename(path)
     except BaseException:
-        _remove(temporary)
+        remove_path(temporary)
         raise
 
 
@@ -131,13 +130,3 @@ def _fsync_dir(directory: Path) -> None:
     for child in directory.iterdir():
         with open(child, "rb") as stream:
             os.fsync(stream.fileno())
-
-
-def _remove(path: Path) -> None:
-    try:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-    except FileNotFoundError:
-        pass
