@@ -76,7 +76,10 @@ class StanceLabeler:
         own = {(i, p.id): p.reply_text.strip() for i, a in enumerate(analyses) for p in a.posts}
         texts = sorted({t for t in own.values() if t})
         raw = dict(zip(texts, self.model.predict_proba(texts))) if texts else {}  # classes_ order
-        proba = {text: p[self._columns] for text, p in raw.items()}  # scheme order
+        # Per text, its probabilities in scheme order as Python floats: the per-post arithmetic below is on
+        # a handful of numbers, where lists are several times faster than numpy.
+        proba = dict(zip(texts, np.stack([raw[t] for t in texts])[:, self._columns].astype(np.float64).tolist())) \
+            if texts else {}
         pairs: dict[tuple[int, str], tuple[str, str]] = {}
         for i, analysis in enumerate(analyses):
             by_id = {p.id: p for p in analysis.posts}
@@ -85,48 +88,49 @@ class StanceLabeler:
                 if target is not None and own[(i, post.id)]:
                     pairs[(i, post.id)] = (own[(i, post.id)], own[(i, target)] or by_id[target].post.text)
         relation_proba = self._relation_proba(list(pairs.values()), raw)
-        relations = dict(zip(pairs, relation_proba)) if relation_proba is not None else {}
+        relations = dict(zip(pairs, relation_proba.astype(np.float64).tolist())) if relation_proba is not None else {}
         return [self._label_thread(i, analysis, own, proba, relations) for i, analysis in enumerate(analyses)]
 
     def _label_thread(self, index: int, analysis: ThreadAnalysis, own: dict[tuple[int, str], str],
-                      proba: dict[str, np.ndarray], relations: dict[tuple[int, str], np.ndarray]) -> ThreadAnalysis:
+                      proba: dict[str, list[float]], relations: dict[tuple[int, str], list[float]]) -> ThreadAnalysis:
         by_id = {p.id: p for p in analysis.posts}
-        final: dict[str, np.ndarray] = {}
+        final: dict[str, list[float]] = {}
         results: dict[str, tuple[StanceResult, RelationResult | None]] = {}
         relation_classes = self.model.relation_.classes if self.model.relation_ is not None else []
+        columns = {name: relation_classes.index(name) if name in relation_classes else None
+                   for name in ("agree", "disagree", "neutral")}
+        flip = self._flip
+        uniform = [1.0 / len(self.labels)] * len(self.labels)
         for post in _written_order(analysis):
             text = own[(index, post.id)]
             target = post_target(post, by_id)
             relation = relations.get((index, post.id))
             if not text:
-                p = np.full(len(self.labels), 1.0 / len(self.labels), dtype=np.float32)
-                label = self._neutral or self.labels[int(np.argmax(p))]
-                results[post.id] = (self._stance(p, label), None)
-                final[post.id] = p
+                label = self._neutral or self.labels[_argmax(uniform)]
+                results[post.id] = (self._stance(uniform, label), None)
+                final[post.id] = uniform
                 continue
             p = proba[text]
             if target is not None and relation is not None and target in final:
-                weights = dict(zip(relation_classes, relation))
+                agree, disagree, neutral = (relation[c] if c is not None else 0.0 for c in columns.values())
                 p_target = final[target]
-                context = (weights.get("agree", 0.0) * p_target + weights.get("disagree", 0.0) * p_target[self._flip]
-                           + weights.get("neutral", 0.0) * p)
                 w = min(1.0, len(text.split()) / self.context_words) if self.context_words > 0 else 1.0
-                p = (w * p + (1 - w) * context).astype(np.float32)
-                p = p / p.sum()
+                mixed = [w * own_p + (1 - w) * (agree * p_target[k] + disagree * p_target[flip[k]] + neutral * own_p)
+                         for k, own_p in enumerate(p)]
+                total = sum(mixed)
+                p = [value / total for value in mixed]
             final[post.id] = p
             relation_result = None
             if target is not None and relation is not None:
-                best = int(np.argmax(relation))
-                relation_result = RelationResult(to=target, label=relation_classes[best], score=float(relation[best]))
+                best = _argmax(relation)
+                relation_result = RelationResult(to=target, label=relation_classes[best], score=relation[best])
             results[post.id] = (self._stance(p), relation_result)
         posts = [replace(post, stance=results[post.id][0], relation=results[post.id][1]) for post in analysis.posts]
         return ThreadAnalysis(thread=analysis.thread, posts=posts)
 
-    def _stance(self, p: np.ndarray, label: str | None = None) -> StanceResult:
-        best = int(np.argmax(p))
-        chosen = label or self.labels[best]
-        return StanceResult(label=chosen, score=float(p[self.labels.index(chosen)]),
-                            scores={l: float(v) for l, v in zip(self.labels, p)})
+    def _stance(self, p: list[float], label: str | None = None) -> StanceResult:
+        chosen = label or self.labels[_argmax(p)]
+        return StanceResult(label=chosen, score=p[self.labels.index(chosen)], scores=dict(zip(self.labels, p)))
 
     def _relation_proba(self, pairs: list[tuple[str, str]], known: dict[str, np.ndarray]) -> np.ndarray | None:
         """Relation probabilities of (reply, target) pairs, reusing the stance probabilities already computed."""
@@ -139,6 +143,11 @@ class StanceLabeler:
         return self.model.predict_relation_proba(replies, targets,
                                                  reply_proba=np.stack([known[t] for t in replies]),
                                                  target_proba=np.stack([known[t] for t in targets]))
+
+
+def _argmax(values: Sequence[float]) -> int:
+    """The index of the largest value (the first of equals, as ``np.argmax``)."""
+    return max(range(len(values)), key=values.__getitem__)
 
 
 def _written_order(analysis: ThreadAnalysis) -> list[PostAnalysis]:

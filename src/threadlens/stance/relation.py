@@ -42,26 +42,55 @@ _AGREE_LOWER = re.compile(_AGREE.pattern)
 _DISAGREE_LOWER = re.compile(_DISAGREE.pattern)
 
 
-def _cue_counts(text: str) -> tuple[int, int]:
-    """Agreement and disagreement cues in ``text``."""
-    lowered = text.lower()
-    if len(lowered) == len(text) and "\u0131" not in lowered and "\u017f" not in lowered:
-        return len(_AGREE_LOWER.findall(lowered)), len(_DISAGREE_LOWER.findall(lowered))
-    return len(_AGREE.findall(text)), len(_DISAGREE.findall(text))
+# A match attempt reads fewer characters than this from where it starts (the longest cue is 20, and one more
+# for a look-ahead or ``\b``; a test checks it): attempts starting this far before the end of the opening see
+# the same text in the opening as in the whole post.
+_REACH = 32
+_FULL_CHARS = 4000
+
+
+def _cue_counts(text: str) -> tuple[int, int, int, int]:
+    """Agreement and disagreement cues in the opening of ``text`` and in all of it (its first 4,000 characters)."""
+    whole = text[:_FULL_CHARS]
+    lowered = whole.lower()
+    if len(lowered) == len(whole) and "\u0131" not in lowered and "\u017f" not in lowered:
+        agree, disagree, searched = _AGREE_LOWER, _DISAGREE_LOWER, lowered
+    else:
+        agree, disagree, searched = _AGREE, _DISAGREE, whole
+    if len(whole) <= _OPENING_CHARS:  # a short text is its own opening: count once
+        a, d = len(agree.findall(searched)), len(disagree.findall(searched))
+        return a, d, a, d
+    agree_opening, agree_all = _count_two(agree, searched)
+    disagree_opening, disagree_all = _count_two(disagree, searched)
+    return agree_opening, disagree_opening, agree_all, disagree_all
+
+
+def _count_two(pattern: re.Pattern[str], text: str) -> tuple[int, int]:
+    """Matches of ``pattern`` in ``text[:_OPENING_CHARS]`` and in ``text``, scanning the text once.
+
+    Matches starting ``_REACH`` before the opening's end are the same in both strings; from where the last
+    of them ends, the opening is scanned again on its own (its end may cut a cue or make ``$`` match).
+    """
+    safe = _OPENING_CHARS - _REACH
+    total = 0
+    early = 0
+    resume = 0
+    for match in pattern.finditer(text):
+        total += 1
+        if match.start() < safe:
+            early += 1
+            resume = match.end()
+    opening = text[:_OPENING_CHARS]
+    return early + len(pattern.findall(opening, resume)), total
 
 
 def cue_features(texts: Sequence[str]) -> np.ndarray:
     """Per text: agreement cues and disagreement cues in its opening, in all of it, and a question mark."""
     rows = []
     for text in texts:
-        opening = text[:_OPENING_CHARS]
-        agree, disagree = _cue_counts(opening)
-        if len(text) > _OPENING_CHARS:  # a short text is its own opening: count once
-            agree_all, disagree_all = _cue_counts(text[:4000])
-        else:
-            agree_all, disagree_all = agree, disagree
+        agree, disagree, agree_all, disagree_all = _cue_counts(text)
         rows.append([agree, disagree, min(3, agree_all), min(3, disagree_all),
-                     float("?" in opening), float(len(text.split()) < 8)])
+                     float("?" in text[:_OPENING_CHARS]), float(len(text.split()) < 8)])
     return np.log1p(np.asarray(rows, dtype=np.float32))
 
 
