@@ -23,7 +23,8 @@ def _texts() -> list[str]:
     texts += [" ".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 80))) for _ in range(2000)]
     # Cues straddling the end of the 160-character opening, where it is scanned on its own.
     cues = ["this.", "this", "no", "nope", "thank you for saying", "yeah right", "same here", "100%", "/s", "+1"]
-    texts += [f"{'x' * (160 - k)} {cue} {tail}" for k in range(0, 40) for cue in cues for tail in ("", "really", ".")]
+    texts += [f"{head}{'x' * (160 - len(head) - k)} {cue} {tail}" for k in range(0, 40) for cue in cues
+              for head in ("", "No, yes. ") for tail in ("", "really", ".")]
     return texts
 
 
@@ -31,7 +32,7 @@ def test_a_cue_attempt_reads_less_than_the_reach() -> None:
     from re import _parser  # type: ignore[attr-defined]
 
     widest = max(_parser.parse(p.pattern).getwidth()[1] for p in (relation._AGREE, relation._DISAGREE))
-    assert widest + 1 < relation._REACH  # one more for a look-ahead or a \\b after the cue
+    assert widest + 1 < relation._REACH  # one more for a look-ahead or a \b after the cue
 
 
 def _plain_cues(texts: list[str]) -> np.ndarray:

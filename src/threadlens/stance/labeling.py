@@ -75,11 +75,11 @@ class StanceLabeler:
         """Label several threads with one batched pass of the model."""
         own = {(i, p.id): p.reply_text.strip() for i, a in enumerate(analyses) for p in a.posts}
         texts = sorted({t for t in own.values() if t})
-        raw = dict(zip(texts, self.model.predict_proba(texts))) if texts else {}  # classes_ order
+        matrix = self.model.predict_proba(texts) if texts else np.zeros((0, len(self.model.classes_)))
+        raw = dict(zip(texts, matrix))  # classes_ order
         # Per text, its probabilities in scheme order as Python floats: the per-post arithmetic below is on
         # a handful of numbers, where lists are several times faster than numpy.
-        proba = dict(zip(texts, np.stack([raw[t] for t in texts])[:, self._columns].astype(np.float64).tolist())) \
-            if texts else {}
+        proba = dict(zip(texts, matrix[:, self._columns].astype(np.float64).tolist()))
         pairs: dict[tuple[int, str], tuple[str, str]] = {}
         for i, analysis in enumerate(analyses):
             by_id = {p.id: p for p in analysis.posts}
