@@ -23,7 +23,7 @@ def _texts() -> list[str]:
     texts += [" ".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 80))) for _ in range(2000)]
     # Cues straddling the end of the 160-character opening, where it is scanned on its own.
     cues = ["this.", "this", "no", "nope", "thank you for saying", "yeah right", "same here", "100%", "/s", "+1"]
-    texts += [f"{head}{'x' * (160 - len(head) - k)} {cue} {tail}" for k in range(0, 40) for cue in cues
+    texts += [f"{head}{'x' * (160 - len(head) - k)} {cue} {tail}" for k in range(40) for cue in cues
               for head in ("", "No, yes. ") for tail in ("", "really", ".")]
     return texts
 
