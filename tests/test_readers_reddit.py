@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from threadlens.errors import InputError
@@ -258,9 +259,11 @@ _MD = st.sampled_from(["> ", ">", ">> ", "text", " ", "\n", "\n\n", "    ", "*",
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_MD, max_size=40))
+@example(["> "] * 9 + ["*"])  # nine levels deep: the marker switches to its short form
 def test_markdown_quote_spans_always_lie_inside_the_text(pieces: list[str]) -> None:
     rendered = markdown_to_text("".join(pieces))
     for quote in rendered.quotes:
         assert 0 <= quote.start < quote.end <= len(rendered.text)
-        assert quote.marker is not None and set(quote.marker) == {">"}
+        # one ">" per level up to eight, then the depth in digits (">x9"): a marker never grows with the input
+        assert quote.marker is not None and re.fullmatch(r">{1,8}|>x(?:9|[1-9]\d+)", quote.marker)
     assert all(a.end <= b.start for a, b in zip(rendered.quotes, rendered.quotes[1:]))
