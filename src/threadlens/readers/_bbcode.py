@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from .._spans import trim_span
 from ..thread import Segment
+from ._text_parts import TextParts
 
 __all__ = ["QuoteAttrs", "QuoteSpan", "BBText", "bbcode_to_text", "parse_quote_attrs", "looks_like_bbcode",
            "quote_segments"]
@@ -100,28 +101,15 @@ def looks_like_bbcode(text: str) -> bool:
     return "[quote" in lowered or "[/quote" in lowered
 
 
-class _Out:
+class _Out(TextParts):
     """The text being built: block boundaries become line breaks, without doubling the author's own."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.trailing = 0  # line breaks ending the text so far
 
     def text(self, value: str) -> None:
         if self.trailing or not self.length:
             value = value.lstrip(" \t\n")
         elif value[:1] == " " and self.parts[-1][-1:] == " ":  # a dropped tag between two spaces
             value = value.lstrip(" ")
-        self.raw(value)
-
-    def raw(self, value: str) -> None:
-        if not value:
-            return
-        self.parts.append(value)
-        self.length += len(value)
-        stripped = value.rstrip("\n")
-        self.trailing = len(value) - len(stripped) if stripped else self.trailing + len(value)
+        self.append(value)
 
     def breaks(self, count: int) -> None:
         if not self.length:
@@ -134,7 +122,7 @@ class _Out:
                 self.parts.append(kept)
                 break
         if self.trailing < count:
-            self.raw("\n" * (count - self.trailing))
+            self.append("\n" * (count - self.trailing))
 
 
 def bbcode_to_text(source: str) -> BBText:
@@ -204,7 +192,7 @@ def bbcode_to_text(source: str) -> BBText:
                 continue  # unclosed: the tag goes, its content stays text
             if name in _VERBATIM:
                 out.breaks(1)
-                out.raw(html.unescape(text[position:end]).strip("\n"))
+                out.append(html.unescape(text[position:end]).strip("\n"))
                 out.breaks(1)
             position = end_close + 1
             close_at = -1
@@ -212,14 +200,14 @@ def bbcode_to_text(source: str) -> BBText:
             out.breaks(1)
         elif name in _ITEM:
             out.breaks(1)
-            out.raw("- ")
+            out.append("- ")
         elif name in _PARAGRAPH:
             out.breaks(2)
         elif name in _LINE:
             out.breaks(1)
         elif name in _CELL:
             if out.trailing == 0 and out.length:
-                out.raw(" | ")
+                out.append(" | ")
         elif name in _BREAK:
             out.breaks(2 if name == "hr" else 1)
 
@@ -229,7 +217,7 @@ def bbcode_to_text(source: str) -> BBText:
         stack.pop()
         if stack:
             stack[-1][0] = out.length
-    full = "".join(out.parts)
+    full = out.value()
     stripped = full.rstrip()
     spans = []
     for begin, end, depth, attrs in pieces:

@@ -21,6 +21,7 @@ from markdown_it.token import Token
 
 from .._spans import trim_span
 from ..thread import Segment
+from ._text_parts import TextParts
 
 __all__ = ["MarkdownText", "markdown_to_text", "unescape_reddit"]
 
@@ -53,25 +54,6 @@ def unescape_reddit(body: str) -> str:
     return _REDDIT_ESCAPED.sub(lambda m: _REDDIT_ENTITIES[m.group()], body)
 
 
-class _Out:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.trailing = 0  # line breaks at the end of the text so far
-
-    def text(self, value: str) -> None:
-        if not value:
-            return
-        self.parts.append(value)
-        self.length += len(value)
-        stripped = value.rstrip("\n")
-        self.trailing = len(value) - len(stripped) if stripped else self.trailing + len(value)
-
-    def breaks(self, count: int) -> None:
-        if self.length and self.trailing < count:
-            self.text("\n" * (count - self.trailing))
-
-
 def markdown_to_text(source: str) -> MarkdownText:
     """Render markdown to plain text; every block quote becomes a quote segment.
 
@@ -80,7 +62,7 @@ def markdown_to_text(source: str) -> MarkdownText:
     """
     source = _SPOILER.sub(r"\1\\>!", source)
     tokens = _parser().parse(source)
-    out = _Out()
+    out = TextParts()
     open_quotes: list[int] = []  # start offset of the current run at each open depth
     pieces: list[tuple[int, int, int]] = []  # (start, end, depth)
     lists: list[str] = []
@@ -115,28 +97,28 @@ def markdown_to_text(source: str) -> MarkdownText:
             out.breaks(2)
         elif kind == "list_item_open":
             out.breaks(1)
-            out.text(f"{token.info}{token.markup} " if lists and lists[-1] == "ordered_list_open" else "- ")
+            out.append(f"{token.info}{token.markup} " if lists and lists[-1] == "ordered_list_open" else "- ")
         elif kind == "list_item_close":
             out.breaks(1)
         elif kind == "tr_open":
             out.breaks(1)
         elif kind in ("th_open", "td_open"):
             if out.trailing == 0 and out.length:
-                out.text(" | ")
+                out.append(" | ")
         elif kind in ("code_block", "fence"):
             out.breaks(2)
-            out.text(token.content.rstrip("\n"))
+            out.append(token.content.rstrip("\n"))
             out.breaks(2)
         elif kind == "html_block":
             text = _TAG.sub("", token.content).strip()
             if text:
                 out.breaks(2)
-                out.text(text)
+                out.append(text)
                 out.breaks(2)
         elif kind == "inline":
             _inline(token.children or [], out)
 
-    text = "".join(out.parts)
+    text = out.value()
     quotes: list[Segment] = []
     for start, end, depth in pieces:
         start, end = trim_span(text, start, min(end, len(text)))
@@ -146,13 +128,13 @@ def markdown_to_text(source: str) -> MarkdownText:
     return MarkdownText(text=stripped, quotes=[q for q in quotes if q.start < len(stripped)])
 
 
-def _inline(children: list[Token], out: _Out) -> None:
+def _inline(children: list[Token], out: TextParts) -> None:
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline"):
-            out.text(child.content)
+            out.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
-            out.text("\n")
+            out.append("\n")
         elif kind == "image":
             _inline(child.children or [], out)  # the alt text; images hold no images, so this stays shallow
 
