@@ -27,9 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from threadlens._spans import trim_span  # noqa: E402
 from threadlens.quotes.direct import spacy_sentences, split_thread  # noqa: E402
 from threadlens.quotes.pipeline import pipeline, splits_from_doc, thread_doc  # noqa: E402
 from threadlens.quotes.sentences import sentence_spans  # noqa: E402
+from threadlens.quotes.splitter import _units as splitter_units  # noqa: E402
 from threadlens.readers import read_threads  # noqa: E402
 
 
@@ -43,21 +45,7 @@ def corpora(shared: Path) -> list[Path]:
 
 
 def units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out = []
-    for start, end in spans:
-        position = start
-        while position < end:
-            newline = text.find("\n", position, end)
-            stop = end if newline < 0 else newline
-            a, b = position, stop
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if b > a:
-                out.append((a, b))
-            position = stop + 1
-    return out
+    return [trim_span(text, start, end) for start, end in splitter_units(text, spans, ())]
 
 
 def as_data(splits) -> dict:  # type: ignore[no-untyped-def]

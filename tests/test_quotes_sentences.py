@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from threadlens._spans import trim_span
 from threadlens.quotes.sentences import (
     ABBREVIATIONS, APOSTROPHE_WORDS, EMOTICONS, PUNCT_CHARS, SPLIT_CONTRACTIONS, sentence_spans)
+from threadlens.quotes.splitter import _units as splitter_units
 
 from label_corpora import connections_records
 
@@ -75,21 +77,7 @@ def test_sentences_long_runs_are_linear(text: str) -> None:
 
 def _units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """What the splitter makes of sentences: pieces cut at line breaks, whitespace trimmed."""
-    out = []
-    for start, end in spans:
-        position = start
-        while position < end:
-            newline = text.find("\n", position, end)
-            stop = end if newline < 0 else newline
-            a, b = position, stop
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if b > a:
-                out.append((a, b))
-            position = stop + 1
-    return out
+    return [trim_span(text, start, end) for start, end in splitter_units(text, spans, ())]
 
 
 def _spacy_units(texts: list[str]) -> list[list[tuple[int, int]]]:

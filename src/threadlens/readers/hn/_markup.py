@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from lxml import etree
 
+from ..._spans import trim_span
 from ...thread import Segment, Thread
 from .._html import HtmlText, QuoteInfo, html_to_text
 
@@ -174,11 +175,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     while position < len(text):
         gap = text.find("\n\n", position)
         end = len(text) if gap < 0 else gap
-        start, stop = position, end
-        while start < stop and text[start].isspace():
-            start += 1
-        while stop > start and text[stop - 1].isspace():
-            stop -= 1
+        start, stop = trim_span(text, position, end)
         if stop > start:
             out.append((start, stop))
         position = end + 2
