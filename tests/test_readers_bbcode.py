@@ -132,6 +132,13 @@ def test_bbcode_forced_format_and_unbalanced_notice() -> None:
     assert notice.count == 2
 
 
+def test_bbcode_jsonl_takes_the_thread_object_as_the_core_jsonl_does() -> None:
+    rows = [{**ROWS[0], "conversation_id": "t", "thread": {"title": "Tabs or spaces", "meta": {"forum": "dev"}}},
+            *({**row, "conversation_id": "t"} for row in ROWS[1:])]
+    [thread] = read_threads(_jsonl(rows), format="bbcode")
+    assert (thread.title, thread.meta.get("forum")) == ("Tabs or spaces", "dev")
+
+
 def test_cli_analyze_reads_bbcode_jsonl(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from threadlens.cli import app
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 from ..thread import Notice, Post, Thread
 from . import Reader, register_reader
 from ._bbcode import BBText, QuoteAttrs, bbcode_to_text, looks_like_bbcode, quote_segments
-from ._linking import LoosePost, build_threads
+from ._linking import build_threads
 from ._source import Source
-from .jsonl import first_json_object, iter_records, post_from_record
+from .jsonl import first_json_object, loose_posts, with_thread_fields
 
 __all__ = ["read_bbcode_jsonl", "bbcode_to_text", "bbcode_posts"]
 
 _SNIFF_CHARS = 1 << 20
-_MAX_REPORTED = 5
 
 
 def bbcode_posts(posts: list[Post]) -> tuple[list[Post], int]:
@@ -47,25 +46,13 @@ def bbcode_posts(posts: list[Post]) -> tuple[list[Post], int]:
 
 def read_bbcode_jsonl(source: Source) -> list[Thread]:
     notices: list[Notice] = []
-    loose: list[LoosePost] = []
-    unusable: list[str] = []
-    for number, record in iter_records(source, notices):
-        try:
-            post, conversation = post_from_record(record)
-        except ValueError as exc:
-            unusable.append(f"line {number} {exc}")
-            continue
-        loose.append(LoosePost(post=post, conversation=conversation, line=number))
-    if unusable:
-        shown = "; ".join(unusable[:_MAX_REPORTED]) + ("; ..." if len(unusable) > _MAX_REPORTED else "")
-        notices.append(Notice("skipped_line", f"{source.name}: skipped {len(unusable)} line(s): {shown}",
-                              len(unusable)))
+    loose, thread_fields = loose_posts(source, notices)
     _, unbalanced = bbcode_posts([item.post for item in loose])
     if unbalanced:
         notices.append(Notice("unbalanced_quote", f"{source.name}: {unbalanced} [quote] tag(s) without a partner "
                               "(stray closing tags dropped, unclosed quotes run to the end of their post)",
                               unbalanced))
-    return build_threads(loose, source=source.name, notices=notices)
+    return with_thread_fields(build_threads(loose, source=source.name, notices=notices), thread_fields)
 
 
 def _sniff_bbcode(source: Source) -> float:

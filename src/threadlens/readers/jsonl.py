@@ -101,6 +101,13 @@ def markup_from_json(value: Any, text: str) -> tuple[Segment, ...]:
 
 def read_jsonl(source: Source) -> list[Thread]:
     notices: list[Notice] = []
+    items, thread_fields = loose_posts(source, notices)
+    return with_thread_fields(build_threads(items, source=source.name, notices=notices), thread_fields)
+
+
+def loose_posts(source: Source, notices: list[Notice]) -> tuple[list[LoosePost], dict[str, Mapping[str, Any]]]:
+    """The posts of a JSONL file in the core layout, not yet threaded, and the ``thread`` objects by post id;
+    unusable lines are skipped and reported in ``notices``."""
     items: list[LoosePost] = []
     unusable: list[str] = []
     thread_fields: dict[str, Mapping[str, Any]] = {}
@@ -117,10 +124,13 @@ def read_jsonl(source: Source) -> list[Thread]:
         shown = "; ".join(unusable[:_MAX_REPORTED]) + ("; ..." if len(unusable) > _MAX_REPORTED else "")
         notices.append(Notice("skipped_line", f"{source.name}: skipped {len(unusable)} line(s): {shown}",
                               len(unusable)))
-    threads = build_threads(items, source=source.name, notices=notices)
-    if thread_fields:
-        for thread in threads:
-            _apply_thread_fields(thread, thread_fields)
+    return items, thread_fields
+
+
+def with_thread_fields(threads: list[Thread], fields: Mapping[str, Mapping[str, Any]]) -> list[Thread]:
+    """``threads`` with each one's title and meta set from the ``thread`` objects of its posts."""
+    for thread in threads if fields else ():
+        _apply_thread_fields(thread, fields)
     return threads
 
 
