@@ -58,3 +58,21 @@ def test_cli_label_bad_input_is_one_line(corpus: Path, tmp_path: Path, args: lis
     assert len(result.output.strip().splitlines()) == 1
     assert (tmp_path / "taken.jsonl").read_text(encoding="utf-8") == "mine\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.jsonl"]  # nothing half-written
+
+
+def test_cli_label_with_the_regex_segmenter_never_imports_spacy(corpus: Path, tmp_path: Path) -> None:
+    """spaCy (and the PyTorch its thinc pulls in) would add most of a second to every run's start-up."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "labels.jsonl"
+    probe = ("import sys, runpy; sys.argv = ['threadlens', 'label', sys.argv[1], '-o', sys.argv[2], '--model', "
+             f"'{MODEL}', '--workers', '1', '-q']\n"
+             "try:\n    runpy.run_module('threadlens', run_name='__main__')\n"
+             "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+             "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe, str(corpus), str(out)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert len(out.read_text(encoding="utf-8").splitlines()) == POSTS

@@ -59,7 +59,8 @@ def label(
     """
     if scheduler is not None and engine is not Engine.dask:
         raise fail("--scheduler needs --engine dask")
-    hide_torch_from_spacy()
+    if segmenter is Segmenter.spacy:
+        hide_torch_from_spacy()  # the regex segmenter never imports spaCy
     with cli_errors():
         from ..label import label_corpus
 

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..thread import Thread
-from .pipeline import DEFAULT_MAX_POST_CHARS
 from .sentences import sentence_spans
-from .splitter import PostSplit, SplitConfig, ThreadSplitter, give_back_tail
+from .splitter import DEFAULT_MAX_POST_CHARS, PostSplit, SplitConfig, ThreadSplitter, give_back_tail
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -29,14 +29,13 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import compile_prefix_regex
 
 from ..thread import Segment, Thread
-from .splitter import PostSplit, SplitConfig, ThreadSplitter, give_back_tail
+from .splitter import DEFAULT_MAX_POST_CHARS, PostSplit, SplitConfig, ThreadSplitter, give_back_tail
 
 __all__ = ["SPANS_KEY", "pipeline", "thread_doc", "thread_docs", "splits_from_doc", "QuoteSplitter"]
 
 SPANS_KEY = "threadlens"
 _SEPARATOR = "\n\n"
 _LONG_PUNCTUATION_RUN = re.compile(r"[^\s]*?[^\w\s]{64}")
-DEFAULT_MAX_POST_CHARS = 200_000
 
 for _name in ("tl_post", "tl_offsets", "tl_source", "tl_marker", "tl_similarity", "tl_cite", "tl_source_start", "tl_source_end"):
     if not Span.has_extension(_name):

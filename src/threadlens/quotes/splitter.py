@@ -24,7 +24,11 @@ from .inline import quoted_spans
 from .markers import marked_blocks
 from .words import Words, words_of
 
-__all__ = ["SplitConfig", "PostSplit", "ThreadSplitter", "split_post", "reply_segments", "give_back_tail"]
+__all__ = ["SplitConfig", "PostSplit", "ThreadSplitter", "split_post", "reply_segments", "give_back_tail",
+           "DEFAULT_MAX_POST_CHARS"]
+
+#: Posts are split on their first this many characters; the rest is reply text (see :func:`give_back_tail`).
+DEFAULT_MAX_POST_CHARS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
