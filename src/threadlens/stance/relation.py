@@ -68,8 +68,9 @@ def _cue_counts(text: str) -> tuple[int, int, int, int]:
 def _count_two(pattern: re.Pattern[str], text: str) -> tuple[int, int]:
     """Matches of ``pattern`` in ``text[:_OPENING_CHARS]`` and in ``text``, scanning the text once.
 
-    Matches starting ``_REACH`` before the opening's end are the same in both strings; from where the last
-    of them ends, the opening is scanned again on its own (its end may cut a cue or make ``$`` match).
+    A match attempt starting ``_REACH`` before the opening's end reads the same characters in both strings,
+    so it succeeds or fails alike: those matches count for both. Past that point — or past the last of them,
+    if it ends later — the opening is scanned again on its own (its end may cut a cue or make ``$`` match).
     """
     safe = _OPENING_CHARS - _REACH
     total = 0
@@ -81,7 +82,7 @@ def _count_two(pattern: re.Pattern[str], text: str) -> tuple[int, int]:
             early += 1
             resume = match.end()
     opening = text[:_OPENING_CHARS]
-    return early + len(pattern.findall(opening, resume)), total
+    return early + len(pattern.findall(opening, max(resume, safe))), total
 
 
 def cue_features(texts: Sequence[str]) -> np.ndarray:
