@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadlens.errors import InputError
 from threadlens.label import flat_columns, label_corpus, label_threads, read_labelled
@@ -202,3 +204,22 @@ def test_label_unit_refuses_a_different_model_version(corpus: Path) -> None:
     settings = LabelSettings(model=MODEL, model_name=info.name, model_version="0123456789ab", labels=info.labels)
     with pytest.raises(ModelError, match="install the same model on every worker"):
         label_unit(unit, settings)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), _JSON_VALUES, max_size=8))
+def test_record_lines_are_json_dumps(record: dict) -> None:
+    from threadlens.label._records import _json_line
+
+    line = _json_line(record)
+    assert line.endswith("\n") and "\n" not in line[:-1]
+    expected = json.dumps(record, ensure_ascii=False)
+    for char, escape in (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085")):
+        expected = expected.replace(char, escape)
+    assert line == expected + "\n"

@@ -18,8 +18,9 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -188,8 +189,30 @@ class RecordFormat:
                         out.write(block)
 
 
+def _record_encoder() -> Callable[[dict[str, Any]], str]:
+    """``json.dumps(record, ensure_ascii=False)``, minus the encoder ``json.dumps`` builds on every call: CPython's C
+    encoder, made once with the arguments ``json.dumps`` gives it and checked against it on a sample record;
+    ``json.dumps`` itself where that is not available or not the same."""
+    dumps = partial(json.dumps, ensure_ascii=False)
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+
+        encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False,
+                                True)
+        sample = {"id": "p\u00e9 \"1\"\n\u2028", "n": None, "score": 0.1 + 0.2, "scores": {"a": 1e-07, "b": float("nan")},
+                  "relation": {"to": "\U0001f600", "on": True}, "quotes": 3, "list": [1, 2.5, "x"]}
+        if "".join(encode(sample, 0)) != dumps(sample):
+            return dumps
+    except Exception:  # noqa: BLE001 - another Python's json module: use the public function
+        return dumps
+    return lambda record: "".join(encode(record, 0))
+
+
+_encode_record = _record_encoder()
+
+
 def _json_line(record: dict[str, Any]) -> str:
-    text = json.dumps(record, ensure_ascii=False)
+    text = _encode_record(record)
     if "\u2028" in text or "\u2029" in text or "\x85" in text:
         for char, escape in _LINE_BREAKERS.items():
             text = text.replace(char, escape)
