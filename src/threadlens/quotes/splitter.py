@@ -152,16 +152,21 @@ def reply_segments(text: str, taken: Sequence[Segment]) -> list[Segment]:
     """The author's own words: the text outside ``taken``, one segment per gap, whitespace trimmed."""
     out: list[Segment] = []
     position = 0
-    for segment in [*sorted(taken, key=lambda s: s.start), Segment("reply", len(text), len(text))]:
-        start, end = position, segment.start
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            out.append(Segment("reply", start, end))
+    for segment in sorted(taken, key=lambda s: s.start):
+        _add_gap(text, position, segment.start, out)
         position = max(position, segment.end)
+    _add_gap(text, position, len(text), out)
     return out
+
+
+def _add_gap(text: str, start: int, end: int, out: list[Segment]) -> None:
+    """Append ``text[start:end]``, whitespace trimmed, as a reply segment (unless nothing is left)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Segment("reply", start, end))
 
 
 def _copies(text: str, index: ThreadIndex, sentences: Sequence[tuple[int, int]], taken: Sequence[Segment],
