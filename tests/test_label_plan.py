@@ -137,3 +137,50 @@ def test_plan_is_the_same_on_every_run(tmp_path: Path) -> None:
     first = plan_inputs(expand_inputs([path]), chunk_posts=64).digest()
     assert plan_inputs(expand_inputs([path]), chunk_posts=64).digest() == first
     assert plan_inputs(expand_inputs([path]), chunk_posts=65).digest() != first
+
+
+def _awkward_contiguous_lines() -> list[bytes]:
+    """A contiguous corpus with what a slice edge may land on: blank lines, lines the worker rejects inside a
+    conversation, a conversation of many lines, a long line, no newline at the end."""
+    lines = [json.dumps(r).encode() + b"\n" for r in corpus_records()]
+    lines[3:3] = [b"\n", b"not json\n", b'{"text": "no id"}\n', b"\r\n"]
+    lines[40:40] = [json.dumps({"id": f"long-{i}", "conversation_id": "long", "text": "word " * (i * 7)}).encode()
+                    + b"\n" for i in range(30)]
+    lines.append(b'{"id": "last", "conversation_id": "end", "text": "no newline after me"}')
+    return lines
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("bom", [False, True])
+def test_plan_of_a_contiguous_file_is_the_same_however_it_is_sliced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    workers: int, bom: bool) -> None:
+    from threadlens.label import _plan
+
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"".join(_awkward_contiguous_lines()))
+    whole = plan_inputs(expand_inputs([path]), chunk_posts=40)
+    assert whole.modes == {str(path): "contiguous"}
+    for slice_bytes in (1, 97, 1000, 4096):
+        monkeypatch.setattr(_plan, "_SCAN_SLICE_BYTES", slice_bytes)
+        sliced = plan_inputs(expand_inputs([path]), chunk_posts=40, workers=workers)
+        assert [u.describe() + [u.posts, u.size] for u in sliced.units] == \
+            [u.describe() + [u.posts, u.size] for u in whole.units], slice_bytes
+    threads, rejects = _threads_of(whole)
+    assert len(rejects) == 2  # "not json" and the record without an id
+    assert _shape(threads) == _shape(read_threads(path))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_plan_finds_a_returning_conversation_across_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           workers: int) -> None:
+    from threadlens.label import _plan
+
+    lines = _awkward_contiguous_lines()
+    lines.append(b"\n" + json.dumps({"id": "late", "conversation_id": "long", "text": "back again"}).encode() + b"\n")
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(b"".join(lines))
+    monkeypatch.setattr(_plan, "_SCAN_SLICE_BYTES", 500)
+    plan = plan_inputs(expand_inputs([path]), chunk_posts=40, workers=workers)
+    assert plan.modes == {str(path): "indexed"}
+    threads, _ = _threads_of(plan)
+    assert _shape(threads) == _shape(read_threads(path))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._engines import ENGINES
+from ._engines import ENGINES, default_workers
 from ._plan import DEFAULT_CHUNK_POSTS, expand_inputs, plan_inputs
 from ._records import LABEL_FORMATS, flat_columns, format_of, label_record, read_labelled
 from ._work import SEGMENTERS, LabelSettings, ModelInfo, model_info
@@ -137,7 +137,9 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
            "chunk_posts": chunk_posts, "input_format": input_format, "backend": backend}
     state = RunDirectory(target, settings.record_format, run)
     state.check(force=force)
-    plan = _plan_with_status(files, chunk_posts, input_format, progress)
+    # The first scan of a big file runs in parallel here, whatever engine labels it.
+    scanners = (workers if engine == "local" and workers else None) or default_workers()
+    plan = _plan_with_status(files, chunk_posts, input_format, progress, scanners)
     done = state.open(plan.digest(), force=force)
     todo = [unit for unit in plan.units if unit.index not in done]
     report = LabelReport(output=target, format=kind, model=info.name, model_version=info.version,
@@ -167,13 +169,14 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     return report
 
 
-def _plan_with_status(files: list[Any], chunk_posts: int, input_format: str | None, progress: bool) -> Any:
+def _plan_with_status(files: list[Any], chunk_posts: int, input_format: str | None, progress: bool,
+                      workers: int) -> Any:
     if not progress:
-        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format)
+        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format, workers=workers)
     from rich.console import Console
 
     with Console(stderr=True).status(f"reading how {len(files):,} input file(s) are laid out", spinner="dots"):
-        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format)
+        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format, workers=workers)
 
 
 def label_threads(threads: Sequence[Thread], *, model: str | os.PathLike[str] | StanceLabeler | None = None,

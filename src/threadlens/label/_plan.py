@@ -5,7 +5,8 @@ reader claims it (a ConvoKit corpus). What becomes of each file:
 
 * **JSONL in the utterance layout** (what the ``jsonl`` reader reads) and a ConvoKit corpus's
   ``utterances.jsonl`` are *streamed*. A first pass reads each line's conversation id (nothing else is
-  kept). When every conversation's lines are contiguous — what ConvoKit and ``threadlens convert`` write —
+  kept; slices of 16 MB are read by several processes at once, and give the same plan as one pass would).
+  When every conversation's lines are contiguous — what ConvoKit and ``threadlens convert`` write —
   units are byte ranges cut between conversations, and the pass keeps 8 bytes per conversation (to check
   that no conversation comes back later). Otherwise (posts of a conversation scattered over the file, or
   lines without a ``conversation_id`` whose thread is the root of their reply chain) a second pass indexes
@@ -26,7 +27,7 @@ import hashlib
 import json
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = ["Unit", "Plan", "InputFile", "plan_inputs", "expand_inputs", "key_has
 
 DEFAULT_CHUNK_POSTS = 5000
 _CHUNK_BYTES = 32 << 20        # a streamed unit also ends after this many bytes
+_SCAN_SLICE_BYTES = 16 << 20   # a contiguous file's first pass reads slices this big (in parallel)
 _FILES_BYTES = 4 << 20         # whole files share a unit up to this size ...
 _FILES_COUNT = 256             # ... and this many files
 _SNIFF_BYTES = 1 << 16
@@ -209,8 +211,11 @@ def _streamable(path: Path) -> bool:
 # -- planning -------------------------------------------------------------------------------------------
 
 def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_POSTS,
-                input_format: str | None = None) -> Plan:
-    """Cut the inputs into units (scanning the streamed files once, twice when they need an index)."""
+                input_format: str | None = None, workers: int = 1) -> Plan:
+    """Cut the inputs into units (scanning the streamed files once, twice when they need an index).
+
+    ``workers`` processes share the first scan of a big file; the plan is the same for any number of them.
+    """
     if chunk_posts < 1:
         raise InputError(f"chunk size must be at least 1 post, got {chunk_posts}")
     plan = Plan(units=[], inputs=list(files))
@@ -232,15 +237,17 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
             continue
         flush_whole()
         records = "convokit" if item.kind == "convokit" else "jsonl"
-        units, mode = _plan_stream(item.records or item.path, records, chunk_posts, first_index=len(plan.units))
+        units, mode = _plan_stream(item.records or item.path, records, chunk_posts, first_index=len(plan.units),
+                                   workers=workers)
         plan.units.extend(units)
         plan.modes[item.path] = mode
     flush_whole()
     return plan
 
 
-def _plan_stream(path: str, records: str, chunk_posts: int, *, first_index: int) -> tuple[list[Unit], str]:
-    units = _contiguous_units(path, records, chunk_posts, first_index)
+def _plan_stream(path: str, records: str, chunk_posts: int, *, first_index: int,
+                 workers: int = 1) -> tuple[list[Unit], str]:
+    units = _contiguous_units(path, records, chunk_posts, first_index, workers)
     if units is not None:
         return units, "contiguous"
     return _indexed_units(path, records, chunk_posts, first_index), "indexed"
@@ -287,43 +294,128 @@ def record_key(record: dict[str, Any], *, convokit: bool = False) -> tuple[str |
     return str(post_id), None if conversation is None else str(conversation), str(reply_to)
 
 
-def _contiguous_units(path: str, records: str, chunk_posts: int, first_index: int) -> list[Unit] | None:
+def _contiguous_units(path: str, records: str, chunk_posts: int, first_index: int,
+                      workers: int = 1) -> list[Unit] | None:
     """Byte-range units, or None when a conversation's lines aren't contiguous or a line has no conversation."""
     units: list[Unit] = []
     closed = array("q")  # hashes of the conversations already passed
     current: str | None = None
-    unit_start, unit_line, unit_posts = -1, 1, 0
-    end = 0
-    for offset, number, line in _lines(path):
-        end = offset + len(line)
-        if unit_start < 0:
-            unit_start, unit_line = offset, number
-        if not line.strip():
-            continue
-        record, _ = parse_line(line)
-        post_id, conversation, _ = record_key(record) if record is not None else (None, None, None)
-        if post_id is None:
-            continue  # a line the worker will reject: it stays where it is
-        if conversation is None:
+    begin, end = _body_bounds(path)
+    unit_start, unit_line, unit_posts = begin, 1, 0
+    for runs in _runs_of_slices(path, _slices(path, begin, end), workers):
+        if runs is None:
             return None
-        if conversation != current:
-            if current is not None:
-                closed.append(key_hash(current))
-                if unit_posts >= chunk_posts or offset - unit_start >= _CHUNK_BYTES:
-                    units.append(Unit(index=first_index + len(units), kind="range", path=path, records=records,
-                                      start=unit_start, end=offset, first_line=unit_line, posts=unit_posts,
-                                      size=offset - unit_start))
-                    unit_start, unit_line, unit_posts = offset, number, 0
-            current = conversation
-        unit_posts += 1
+        for offset, number, posts, conversation in runs:
+            if conversation != current:  # always, except for a conversation running on from the slice before
+                if current is not None:
+                    closed.append(key_hash(current))
+                    if unit_posts >= chunk_posts or offset - unit_start >= _CHUNK_BYTES:
+                        units.append(Unit(index=first_index + len(units), kind="range", path=path, records=records,
+                                          start=unit_start, end=offset, first_line=unit_line, posts=unit_posts,
+                                          size=offset - unit_start))
+                        unit_start, unit_line, unit_posts = offset, number, 0
+                current = conversation
+            unit_posts += posts
     if current is not None:
         closed.append(key_hash(current))
     if len(closed) and len(np.unique(np.frombuffer(closed, dtype=np.int64))) != len(closed):
         return None  # a conversation comes back after another one
-    if unit_start >= 0 and end > unit_start:
+    if end > unit_start:
         units.append(Unit(index=first_index + len(units), kind="range", path=path, records=records,
                           start=unit_start, end=end, first_line=unit_line, posts=unit_posts, size=end - unit_start))
     return units
+
+
+#: Runs of one slice of a file: ``(offset, line number, records, conversation id)`` of each run of consecutive
+#: records of one conversation (lines the worker will reject don't break a run); None if a record has none.
+_Runs = list[tuple[int, int, int, str]] | None
+
+
+def _body_bounds(path: str) -> tuple[int, int]:
+    """Where a file's lines begin (after a UTF-8 byte-order mark) and end."""
+    with open(path, "rb") as stream:
+        head = stream.read(len(_BOM))
+    return (len(_BOM) if head == _BOM else 0), os.path.getsize(path)
+
+
+def _slices(path: str, begin: int, end: int) -> list[tuple[int, int]]:
+    """The file cut into slices of about ``_SCAN_SLICE_BYTES`` at line starts: ``(start, end)``."""
+    starts = [begin]
+    with open(path, "rb") as stream:
+        for cut in range(begin + _SCAN_SLICE_BYTES, end, _SCAN_SLICE_BYTES):
+            if cut <= starts[-1]:
+                continue
+            stream.seek(cut - 1)
+            stream.readline()  # to the end of the line holding byte cut - 1: the next line starts at or after cut
+            if stream.tell() >= end:
+                break
+            starts.append(stream.tell())
+    return list(zip(starts, [*starts[1:], end]))
+
+
+def _runs_of_slices(path: str, slices: list[tuple[int, int]], workers: int) -> Iterator[_Runs]:
+    """The runs of each slice, in file order, with line numbers counted from the file's start; the slices are
+    scanned by ``workers`` processes when there are several."""
+    if workers <= 1 or len(slices) <= 1:
+        scanned: Iterator[tuple[_Runs, int]] = (_slice_runs(path, start, end) for start, end in slices)
+        yield from _numbered(scanned)
+        return
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(slices)), mp_context=context) as pool:
+        try:
+            yield from _numbered(pool.map(_slice_runs, *zip(*[(path, start, end) for start, end in slices])))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _numbered(scanned: Iterable[tuple[_Runs, int]]) -> Iterator[_Runs]:
+    """Slice runs with their line numbers made absolute (each slice numbers its lines from 1)."""
+    before = 0
+    for runs, lines in scanned:
+        if runs is None:
+            yield None
+            return
+        yield [(offset, number + before, posts, conversation) for offset, number, posts, conversation in runs]
+        before += lines
+
+
+def _slice_runs(path: str, start: int, end: int) -> tuple[_Runs, int]:
+    """Runs of the whole lines in bytes ``start:end``, numbered from 1, and how many lines there are."""
+    runs: list[tuple[int, int, int, str]] = []
+    current: str | None = None
+    posts = 0
+    number = 0
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        offset = start
+        while offset < end:
+            line = stream.readline()
+            if not line:
+                break
+            number += 1
+            here = offset
+            offset += len(line)
+            if not line.strip():
+                continue
+            record, _ = parse_line(line)
+            post_id, conversation, _ = record_key(record) if record is not None else (None, None, None)
+            if post_id is None:
+                continue  # a line the worker will reject: it stays where it is
+            if conversation is None:
+                return None, number
+            if conversation != current:
+                if current is not None:
+                    runs[-1] = (*runs[-1][:2], posts, current)
+                runs.append((here, number, 0, conversation))
+                current, posts = conversation, 0
+            posts += 1
+    if current is not None:
+        runs[-1] = (*runs[-1][:2], posts, current)
+    return runs, number
 
 
 def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) -> list[Unit]:
