@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pytest
@@ -25,6 +26,11 @@ def _texts() -> list[str]:
     cues = ["this.", "this", "no", "nope", "thank you for saying", "yeah right", "same here", "100%", "/s", "+1"]
     texts += [f"{head}{'x' * (160 - len(head) - k)} {cue} {tail}" for k in range(40) for cue in cues
               for head in ("", "No, yes. ") for tail in ("", "really", ".")]
+    # Every cue, written out, in runs where cues sharing a first letter meet (the fast patterns group those).
+    written = [re.sub(r"\\b|\(\?=.*\)|\?", "", cue).replace("\\", "")
+               for cue in relation._AGREE_CUES + relation._DISAGREE_CUES]
+    texts += [" ".join(rng.choice([*written, "This.", "agreement", "NOPE", "x"]) for _ in range(rng.randint(1, 60)))
+              for _ in range(2000)]
     return texts
 
 
@@ -51,17 +57,21 @@ def test_relation_cues_equal_ignorecase_matching() -> None:
     assert np.array_equal(relation.cue_features(texts), _plain_cues(texts))
 
 
-def test_lexical_transform_equals_the_plain_loop() -> None:
+@pytest.mark.parametrize("ngram_max", [1, 2, 3])
+def test_lexical_transform_equals_the_plain_loop(ngram_max: int) -> None:
     texts = _texts()
-    features = LexicalFeatures.fit(texts[:600], min_df=2)
+    features = LexicalFeatures.fit(texts[:600], min_df=2, ngram_max=ngram_max)
     matrix = features.transform(texts)
-    for row, text in enumerate(texts[:300]):
+    for row, text in enumerate(texts[:300] + texts[-300:]):
         counts: dict[int, int] = {}
         for gram in _grams(tokens_of(text), features.ngram_max):
             column = features.index.get(gram)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1
+        row = row if row < 300 else len(texts) - 600 + row
         assert list(matrix[row].indices) == list(counts)
+        weights = (1 + np.log(np.array(list(counts.values()), dtype=np.float32))) * features.idf[list(counts)]
+        assert np.allclose(matrix[row].data, weights / np.linalg.norm(weights) if len(weights) else weights)
 
 
 @pytest.mark.parametrize("text", TRICKY + [" ".join(TRICKY), "ΣΣ σ Σ.", ""])

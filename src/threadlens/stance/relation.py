@@ -26,20 +26,41 @@ __all__ = ["RelationModel", "RELATIONS", "cue_features"]
 
 RELATIONS = ("agree", "disagree", "neutral")
 
-_AGREE = re.compile(
-    r"\b(?:exactly|agreed?|this(?=[.!]|$)|so true|spot on|well said|100%|\+1|same here|same\b|yes\b|yep|yup|"
-    r"correct|right\b|true\b|absolutely|thank you for saying|couldn't agree|can confirm|nailed it|this is it)",
-    re.I)
-_DISAGREE = re.compile(
-    r"\b(?:disagree|no\b|nope|not really|not true|wrong|nonsense|bullshit|bs\b|i doubt|doubt it|hardly|"
-    r"that's not|thats not|not at all|not in my|not my experience|except|actually|counterpoint|hard disagree|"
-    r"strongly disagree|i don't buy|i dont buy|myth|cope|lol no|sure,|yeah right|/s)",
-    re.I)
+_AGREE_CUES = (
+    "exactly", "agreed?", "this(?=[.!]|$)", "so true", "spot on", "well said", "100%", r"\+1", "same here", r"same\b",
+    r"yes\b", "yep", "yup", "correct", r"right\b", r"true\b", "absolutely", "thank you for saying", "couldn't agree",
+    "can confirm", "nailed it", "this is it")
+_DISAGREE_CUES = (
+    "disagree", r"no\b", "nope", "not really", "not true", "wrong", "nonsense", "bullshit", r"bs\b", "i doubt",
+    "doubt it", "hardly", "that's not", "thats not", "not at all", "not in my", "not my experience", "except",
+    "actually", "counterpoint", "hard disagree", "strongly disagree", "i don't buy", "i dont buy", "myth", "cope",
+    "lol no", "sure,", "yeah right", "/s")
+_AGREE = re.compile(r"\b(?:" + "|".join(_AGREE_CUES) + ")", re.I)
+_DISAGREE = re.compile(r"\b(?:" + "|".join(_DISAGREE_CUES) + ")", re.I)
 _OPENING_CHARS = 160
+
+
+def _by_first_character(cues: tuple[str, ...]) -> str:
+    """The cues as one alternation, grouped by their first (literal) character: ``t(?:his|rue\b)``.
+
+    The regex engine then tries a dozen first characters at each word boundary instead of every cue. It finds
+    the same matches: cues with different first characters never match at the same place, and within a group
+    the cues keep their order (the first that matches wins, as before).
+    """
+    groups: dict[str, list[str]] = {}
+    for cue in cues:
+        head = cue[:2] if cue.startswith("\\") else cue[0]
+        if not (head[-1].isalnum() or head in ("/", "'", "\\+")):
+            raise ValueError(f"cue {cue!r} does not start with a literal character")
+        groups.setdefault(head, []).append(cue[len(head):])
+    return r"\b(?:" + "|".join(head + (f"(?:{'|'.join(rests)})" if len(rests) > 1 else rests[0])
+                               for head, rests in groups.items()) + ")"
+
+
 # The same patterns without IGNORECASE, for lower-cased text (several times faster). Equivalent unless
 # lower-casing changes the text's length ("İ") or the text holds "ı" or "ſ" (which IGNORECASE matches to i, s).
-_AGREE_LOWER = re.compile(_AGREE.pattern)
-_DISAGREE_LOWER = re.compile(_DISAGREE.pattern)
+_AGREE_LOWER = re.compile(_by_first_character(_AGREE_CUES))
+_DISAGREE_LOWER = re.compile(_by_first_character(_DISAGREE_CUES))
 
 
 # A match attempt reads fewer characters than this from where it starts (the longest cue is 20, and one more
