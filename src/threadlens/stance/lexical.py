@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -45,6 +46,10 @@ class LexicalFeatures:
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, *, ngram_max: int = 2) -> None:
         self.vocabulary = list(vocabulary)
         self.index = {term: i for i, term in enumerate(self.vocabulary)}
+        # The same columns keyed by what a text's tokens give without building strings: a word for a 1-gram,
+        # a tuple of words for a longer one (tokens hold no spaces, so a term's words are its space-split parts).
+        self._columns: dict[str | tuple[str, ...], int] = {
+            (term if " " not in term else tuple(term.split(" "))): i for term, i in self.index.items()}
         self.idf = np.asarray(idf, dtype=np.float32)
         self.ngram_max = ngram_max
         if len(self.idf) != len(self.vocabulary):
@@ -71,13 +76,20 @@ class LexicalFeatures:
     def transform(self, texts: Sequence[str]):  # type: ignore[no-untyped-def]  # -> scipy.sparse.csr_matrix
         from scipy.sparse import csr_matrix
 
-        index = self.index
+        column = self._columns.get
         indptr = [0]
         indices: list[int] = []
         counts: list[int] = []
         for text in texts:
-            # Columns in order of first occurrence, with their counts (Counter counts in C; None = not in the vocabulary).
-            row = Counter(map(index.get, _grams(tokens_of(text), self.ngram_max)))
+            # Columns in order of first occurrence (1-grams, then 2-grams ...: the order of _grams), with their
+            # counts (Counter counts in C; None = not in the vocabulary).
+            tokens = tokens_of(text)
+            grams = [map(column, tokens)]
+            if self.ngram_max >= 2:
+                grams.append(map(column, zip(tokens, tokens[1:])))
+            if self.ngram_max >= 3:
+                grams.append(map(column, zip(tokens, tokens[1:], tokens[2:])))
+            row = Counter(chain.from_iterable(grams))
             row.pop(None, None)
             indices.extend(row)
             counts.extend(row.values())
