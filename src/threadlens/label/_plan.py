@@ -3,8 +3,9 @@
 Inputs are files and directories. A directory is walked (sorted, hidden entries skipped) unless a directory
 reader claims it (a ConvoKit corpus). What becomes of each file:
 
-* **JSONL in the utterance layout** (what the ``jsonl`` reader reads) and a ConvoKit corpus's
-  ``utterances.jsonl`` are *streamed*. A first pass reads each line's conversation id (nothing else is
+* **JSONL in the utterance layout** (what the ``jsonl`` reader reads), a ConvoKit corpus's
+  ``utterances.jsonl`` and **Reddit JSONL** (Pushshift dumps, PRAW exports: what the ``reddit`` reader reads,
+  one submission or comment per line; threads by ``link_id``) are *streamed*. A first pass reads each line's conversation id (nothing else is
   kept; slices of 16 MB are read by several processes at once, and give the same plan as one pass would).
   When every conversation's lines are contiguous — what ConvoKit and ``threadlens convert`` write —
   units are byte ranges cut between conversations, and the pass keeps 8 bytes per conversation (to check
@@ -28,7 +29,7 @@ import json
 import os
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def key_hash(value: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One input to plan: ``kind`` is ``jsonl`` / ``convokit`` (streamed) or ``whole`` (read by its reader)."""
+    """One input to plan: ``kind`` is ``jsonl`` / ``convokit`` / ``reddit`` (streamed) or ``whole`` (read by its
+    reader)."""
 
     path: str
     kind: str
@@ -74,7 +76,8 @@ class Unit:
     line numbered ``first_line``), ``groups`` (lines at ``offsets`` — numbered ``lines`` — of a streamed
     file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
     for lines whose reply chain loops) or ``files`` (each of ``files`` read whole). ``records`` says how
-    streamed lines are read: ``jsonl`` or ``convokit``. ``posts`` counts the record lines (0 when unknown
+    streamed lines are read: ``jsonl``, ``convokit`` or ``reddit`` (``raw_markup``: the Reddit file holds
+    unescaped bodies, so none is unescaped — as the reader decides for a whole file). ``posts`` counts the record lines (0 when unknown
     before reading), ``size`` the bytes.
     """
 
@@ -93,14 +96,16 @@ class Unit:
     input_format: str | None = None
     posts: int = 0
     size: int = 0
+    raw_markup: bool = False
 
     def describe(self) -> list[Any]:
         """What the unit covers, as plain data (for the plan's digest)."""
+        reading = [self.records, self.raw_markup] if self.records == "reddit" else []
         if self.kind == "range":
-            return [self.kind, self.path, self.start, self.end, self.first_line]
+            return [self.kind, self.path, self.start, self.end, self.first_line, *reading]
         if self.kind == "groups":
             return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
-                    hashlib.sha256(np.asarray(self.group_sizes).tobytes()).hexdigest()]
+                    hashlib.sha256(np.asarray(self.group_sizes).tobytes()).hexdigest(), *reading]
         return [self.kind, list(self.files), self.input_format]
 
 
@@ -186,26 +191,46 @@ def _directory_reader(directory: Path) -> InputFile | None:
 
 def _classify(path: Path, input_format: str | None) -> InputFile:
     stat = path.stat()
-    kind = "whole"
-    if input_format == "jsonl" or (input_format is None and _streamable(path)):
-        kind = "jsonl"
+    kind = "jsonl" if input_format == "jsonl" else _streamed_kind(path, input_format) or "whole"
     return InputFile(str(path), kind, stat.st_size, stat.st_mtime_ns)
 
 
-def _streamable(path: Path) -> bool:
-    """Whether the ``jsonl`` reader is the one that would read this file (judged from its first 64 KiB)."""
+def _streamed_kind(path: Path, input_format: str | None) -> str | None:
+    """``jsonl`` or ``reddit`` when that reader would read this file and it holds one record per line (judged
+    from its first 64 KiB); None for a file read whole."""
     from ..readers import Source, detect_reader
 
+    if input_format not in (None, "reddit"):
+        return None
     try:
         with open(path, "rb") as stream:
             head = stream.read(_SNIFF_BYTES)
     except OSError:
-        return False
+        return None
     if head.startswith(_WIDE_BOMS) or b"\x00" in head or not head.lstrip(_BOM + b" \t\r\n").startswith(b"{"):
-        return False
+        return None
     text = head[len(_BOM):].decode("utf-8", errors="replace") if head.startswith(_BOM) else \
         head.decode("utf-8", errors="replace")
-    return detect_reader(Source(name=str(path), text=text, path=path)).name == "jsonl"
+    reader = input_format or detect_reader(Source(name=str(path), text=text, path=path)).name
+    if reader == "jsonl":
+        return "jsonl"
+    if reader == "reddit" and _first_line_is_a_reddit_record(text):
+        return "reddit"
+    return None
+
+
+def _first_line_is_a_reddit_record(text: str) -> bool:
+    """Whether a Reddit file is JSONL (its first line a whole record), not one JSON document (a listing)."""
+    from ..readers.reddit import record_shape
+
+    first = text.lstrip().split("\n", 1)
+    if len(first) < 2:  # one line, or a first line longer than the sniffed head: read the file whole
+        return False
+    try:
+        record = json.loads(first[0])
+    except ValueError:
+        return False
+    return isinstance(record, dict) and record.get("kind") != "Listing" and record_shape(record)[0] != "other"
 
 
 # -- planning -------------------------------------------------------------------------------------------
@@ -236,7 +261,7 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
             pending.append(item)
             continue
         flush_whole()
-        records = "convokit" if item.kind == "convokit" else "jsonl"
+        records = item.kind  # jsonl, convokit or reddit
         units, mode = _plan_stream(item.records or item.path, records, chunk_posts, first_index=len(plan.units),
                                    workers=workers)
         plan.units.extend(units)
@@ -251,6 +276,15 @@ def _plan_stream(path: str, records: str, chunk_posts: int, *, first_index: int,
     if units is not None:
         return units, "contiguous"
     return _indexed_units(path, records, chunk_posts, first_index), "indexed"
+
+
+def _raw_markup(record: dict[str, Any], records: str) -> bool:
+    """Whether a record shows its file is raw (a Reddit body with a literal ``<`` or ``>``: nothing is unescaped)."""
+    if records != "reddit":
+        return False
+    from ..readers.reddit import has_raw_markup, record_shape
+
+    return has_raw_markup(record_shape(record)[1])
 
 
 def _lines(path: str) -> Iterator[tuple[int, int, bytes]]:
@@ -280,9 +314,15 @@ def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
     return (value, replaced) if isinstance(value, dict) else (None, replaced)
 
 
-def record_key(record: dict[str, Any], *, convokit: bool = False) -> tuple[str | None, str | None, str | None]:
-    """``(post id, conversation id, reply_to)`` of a usable record as the ``jsonl`` reader sees them (the
-    ``convokit`` reader: a post replying to itself is a root); ``(None, None, None)`` for a record it would skip."""
+def record_key(record: dict[str, Any], *, records: str = "jsonl") -> tuple[str | None, str | None, str | None]:
+    """``(post id, conversation id, reply_to)`` of a usable record as the reader of ``records`` sees them
+    (``jsonl``; ``convokit``: a post replying to itself is a root; ``reddit``: see
+    :func:`threadlens.readers.reddit.record_key`); ``(None, None, None)`` for a record it would skip."""
+    if records == "reddit":
+        from ..readers.reddit import record_key as reddit_key
+
+        return reddit_key(record)
+    convokit = records == "convokit"
     post_id = record.get("id")
     text = record.get("text")
     if post_id is None or (text is not None and not isinstance(text, str)):
@@ -302,9 +342,11 @@ def _contiguous_units(path: str, records: str, chunk_posts: int, first_index: in
     current: str | None = None
     begin, end = _body_bounds(path)
     unit_start, unit_line, unit_posts = begin, 1, 0
-    for runs in _runs_of_slices(path, _slices(path, begin, end), workers):
+    raw = False
+    for runs, slice_raw in _runs_of_slices(path, records, _slices(path, begin, end), workers):
         if runs is None:
             return None
+        raw = raw or slice_raw
         for offset, number, posts, conversation in runs:
             if conversation != current:  # always, except for a conversation running on from the slice before
                 if current is not None:
@@ -323,12 +365,13 @@ def _contiguous_units(path: str, records: str, chunk_posts: int, first_index: in
     if end > unit_start:
         units.append(Unit(index=first_index + len(units), kind="range", path=path, records=records,
                           start=unit_start, end=end, first_line=unit_line, posts=unit_posts, size=end - unit_start))
-    return units
+    return [replace(unit, raw_markup=True) for unit in units] if raw else units
 
 
 #: Runs of one slice of a file: ``(offset, line number, records, conversation id)`` of each run of consecutive
 #: records of one conversation (lines the worker will reject don't break a run); None if a record has none.
 _Runs = list[tuple[int, int, int, str]] | None
+_SliceScan = tuple[_Runs, int, bool]  # the runs, the number of lines, whether the file shows it is raw
 
 
 def _body_bounds(path: str) -> tuple[int, int]:
@@ -353,11 +396,13 @@ def _slices(path: str, begin: int, end: int) -> list[tuple[int, int]]:
     return list(zip(starts, [*starts[1:], end]))
 
 
-def _runs_of_slices(path: str, slices: list[tuple[int, int]], workers: int) -> Iterator[_Runs]:
-    """The runs of each slice, in file order, with line numbers counted from the file's start; the slices are
-    scanned by ``workers`` processes when there are several."""
+def _runs_of_slices(path: str, records: str, slices: list[tuple[int, int]],
+                    workers: int) -> Iterator[tuple[_Runs, bool]]:
+    """The runs of each slice, in file order, with line numbers counted from the file's start, and whether the
+    slice shows the file is raw (see :func:`_raw_markup`); the slices are scanned by ``workers`` processes when
+    there are several."""
     if workers <= 1 or len(slices) <= 1:
-        scanned: Iterator[tuple[_Runs, int]] = (_slice_runs(path, start, end) for start, end in slices)
+        scanned: Iterator[_SliceScan] = (_slice_runs(path, records, start, end) for start, end in slices)
         yield from _numbered(scanned)
         return
     import multiprocessing
@@ -367,28 +412,30 @@ def _runs_of_slices(path: str, slices: list[tuple[int, int]], workers: int) -> I
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(slices)), mp_context=context) as pool:
         try:
-            yield from _numbered(pool.map(_slice_runs, *zip(*[(path, start, end) for start, end in slices])))
+            yield from _numbered(pool.map(_slice_runs, *zip(*[(path, records, start, end) for start, end in slices])))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _numbered(scanned: Iterable[tuple[_Runs, int]]) -> Iterator[_Runs]:
+def _numbered(scanned: Iterable[_SliceScan]) -> Iterator[tuple[_Runs, bool]]:
     """Slice runs with their line numbers made absolute (each slice numbers its lines from 1)."""
     before = 0
-    for runs, lines in scanned:
+    for runs, lines, raw in scanned:
         if runs is None:
-            yield None
+            yield None, raw
             return
-        yield [(offset, number + before, posts, conversation) for offset, number, posts, conversation in runs]
+        yield [(offset, number + before, posts, conversation) for offset, number, posts, conversation in runs], raw
         before += lines
 
 
-def _slice_runs(path: str, start: int, end: int) -> tuple[_Runs, int]:
-    """Runs of the whole lines in bytes ``start:end``, numbered from 1, and how many lines there are."""
+def _slice_runs(path: str, records: str, start: int, end: int) -> _SliceScan:
+    """Runs of the whole lines in bytes ``start:end``, numbered from 1, how many lines there are, and whether a
+    record shows the file is raw."""
     runs: list[tuple[int, int, int, str]] = []
     current: str | None = None
     posts = 0
     number = 0
+    raw = False
     with open(path, "rb") as stream:
         stream.seek(start)
         offset = start
@@ -402,11 +449,12 @@ def _slice_runs(path: str, start: int, end: int) -> tuple[_Runs, int]:
             if not line.strip():
                 continue
             record, _ = parse_line(line)
-            post_id, conversation, _ = record_key(record) if record is not None else (None, None, None)
+            post_id, conversation, _ = record_key(record, records=records) if record is not None else (None, None, None)
             if post_id is None:
                 continue  # a line the worker will reject: it stays where it is
             if conversation is None:
-                return None, number
+                return None, number, raw
+            raw = raw or _raw_markup(record, records)
             if conversation != current:
                 if current is not None:
                     runs[-1] = (*runs[-1][:2], posts, current)
@@ -415,7 +463,7 @@ def _slice_runs(path: str, start: int, end: int) -> tuple[_Runs, int]:
             posts += 1
     if current is not None:
         runs[-1] = (*runs[-1][:2], posts, current)
-    return runs, number
+    return runs, number, raw
 
 
 def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) -> list[Unit]:
@@ -423,16 +471,18 @@ def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) 
     offsets, numbers, ids, replies, conversations = array("q"), array("q"), array("q"), array("q"), array("q")
     has_reply, has_conversation = array("b"), array("b")
     bad_offsets, bad_numbers = array("q"), array("q")
+    raw = False
     for offset, number, line in _lines(path):
         if not line.strip():
             continue
         record, _ = parse_line(line)
-        post_id, conversation, reply_to = (record_key(record, convokit=records == "convokit") if record is not None
+        post_id, conversation, reply_to = (record_key(record, records=records) if record is not None
                                            else (None, None, None))
         if post_id is None:
             bad_offsets.append(offset)
             bad_numbers.append(number)
             continue
+        raw = raw or _raw_markup(record, records)
         offsets.append(offset)
         numbers.append(number)
         ids.append(key_hash(post_id))
@@ -490,7 +540,7 @@ def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) 
                           group_sizes=np.array([len(bad_offsets)], dtype=np.int64),
                           group_keys=np.array([1], dtype=np.int64), posts=len(bad_offsets),
                           size=os.path.getsize(path)))
-    return units
+    return [replace(unit, raw_markup=True) for unit in units] if raw else units
 
 
 def _estimate_size(path: str, lines: int, total: int) -> int:

@@ -88,13 +88,8 @@ def _group_lines(unit: Unit) -> Iterator[tuple[int, int, bytes]]:
 
 
 def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes]], *, grouped: bool) -> UnitInput:
-    from ..readers.jsonl import post_from_record
-
-    convokit = unit.records == "convokit"
-    if convokit:
-        from ..readers.convokit import _Dropped, _normalised  # the ConvoKit reader's record clean-up
-        dropped = _Dropped()
     out = UnitInput()
+    posts = _PostsOf(unit.records, escaped=not unit.raw_markup)
     replaced = 0
     conversations: dict[tuple[int, str], list[tuple[int, Post, str | None]]] = {}
     group_keys = unit.group_keys.tolist() if grouped else []
@@ -107,17 +102,18 @@ def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes]], *, grouped:
             out.rejects.append(Reject(unit.path, "not a JSON object on one line", line=number,
                                       record=_kept(line)))
             continue
-        post_id, conversation, _ = record_key(record)
+        post_id, conversation, _ = record_key(record, records=unit.records)
         if post_id is None:
-            reason = "has no 'id'" if record.get("id") is None else "'text' is not a string"
-            out.rejects.append(Reject(unit.path, f"record {reason}", line=number, record=_kept(line)))
+            reason = posts.unusable(record)
+            if reason is not None:
+                out.rejects.append(Reject(unit.path, f"record {reason}", line=number, record=_kept(line)))
             continue
         if grouped and group_keys[group] == 0:
             out.rejects.append(Reject(unit.path, "reply_to links form a cycle (or lead into one); fix a reply_to",
                                       line=number, id=post_id))
             continue
         try:
-            post, _ = post_from_record(_normalised(record, dropped) if convokit else record)
+            post = posts.post(record)
         except ValueError as exc:
             out.rejects.append(Reject(unit.path, f"record {exc}", line=number, id=post_id, record=_kept(line)))
             continue
@@ -125,8 +121,7 @@ def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes]], *, grouped:
         conversations.setdefault(key, []).append((number, post, conversation))
     if replaced:
         out.notices.append(f"{unit.path}: replaced invalid UTF-8 bytes with U+FFFD on {replaced} line(s)")
-    if convokit:
-        out.notices.extend(n.message for n in dropped.notices(unit.path))
+    out.notices.extend(posts.notices(unit.path))
     for (group, conversation), items in conversations.items():
         thread_id = _thread_id(items, group_keys[group]) if grouped else conversation
         thread, rejects = _thread(unit.path, thread_id, items)
@@ -134,6 +129,58 @@ def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes]], *, grouped:
         if thread is not None:
             out.threads.append(thread)
     return out
+
+
+class _PostsOf:
+    """Posts from the records of one streamed layout, as its reader makes them: ``jsonl`` (the core layout),
+    ``convokit`` (with the ConvoKit reader's clean-up) or ``reddit`` (rendered markdown, quotes as markup)."""
+
+    def __init__(self, records: str, *, escaped: bool = True) -> None:
+        self.records = records
+        self.escaped = escaped
+        self.more_stubs = 0
+        self.more_comments = 0
+        if records == "convokit":
+            from ..readers.convokit import _Dropped  # the ConvoKit reader's record clean-up
+
+            self.dropped = _Dropped()
+
+    def unusable(self, record: dict[str, Any]) -> str | None:
+        """Why a record without a post id is refused (None: it is no post, only noted — a "load more" stub)."""
+        if self.records == "reddit":
+            from ..readers.reddit import record_shape
+
+            shape, data = record_shape(record)
+            if shape == "more":
+                count, children = data.get("count"), data.get("children")
+                self.more_stubs += 1
+                self.more_comments += count if isinstance(count, int) and count >= 0 else \
+                    len(children) if isinstance(children, list) else 0
+                return None
+            return "is not a Reddit submission or comment with an id"
+        return "has no 'id'" if record.get("id") is None else "'text' is not a string"
+
+    def post(self, record: dict[str, Any]) -> Post:
+        """The post of a usable record; ValueError when its fields can't make one."""
+        if self.records == "reddit":
+            from ..readers.reddit import record_post, record_shape
+
+            return record_post(*record_shape(record), escaped=self.escaped)[0]
+        from ..readers.jsonl import post_from_record
+
+        if self.records == "convokit":
+            from ..readers.convokit import _normalised
+
+            record = _normalised(record, self.dropped)
+        return post_from_record(record)[0]
+
+    def notices(self, source: str) -> list[str]:
+        if self.records == "convokit":
+            return [n.message for n in self.dropped.notices(source)]
+        if self.more_stubs:
+            return [f"{source}: not included: {self.more_comments} comment(s) behind {self.more_stubs} 'load more' "
+                    "stub(s); fetch them with /api/morechildren for complete threads"]
+        return []
 
 
 def _thread_id(items: list[tuple[int, Post, str | None]], key: int) -> str:

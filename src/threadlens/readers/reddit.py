@@ -37,7 +37,8 @@ from ._markdown import markdown_to_text, unescape_reddit
 from ._source import Source
 from .jsonl import first_json_object, iter_records
 
-__all__ = ["threads_from_json", "threads_from_records", "read_reddit"]
+__all__ = ["threads_from_json", "threads_from_records", "read_reddit", "record_shape", "record_key", "record_post",
+           "has_raw_markup"]
 
 #: Fields kept in ``Post.meta`` (besides ``markdown``); the rest of Reddit's ~100 fields are dropped.
 META_FIELDS = ("score", "subreddit", "permalink", "edited", "distinguished", "stickied", "controversiality",
@@ -145,26 +146,59 @@ def _walk_listing(data: Any, collected: _Collected) -> None:
             collected.skipped += 1
 
 
-def _add_record(record: Mapping[str, Any], collected: _Collected, *, kind: str | None = None,
-                line: int | None = None) -> None:
+def record_shape(record: Mapping[str, Any], *, kind: str | None = None) -> tuple[str, Mapping[str, Any]]:
+    """What one JSONL record (or listing thing) is — ``submission``, ``comment``, ``more`` (a "load more" stub)
+    or ``other`` (not a post, or a post without an id) — and its data (``{"kind": "t1", "data": ...}`` unwrapped)."""
     kind = kind or record.get("kind")
     if kind in ("t1", "t3", "more") and isinstance(record.get("data"), Mapping):
         record = record["data"]
     if kind == "more":
-        _add_more(record, collected)
-        return
+        return "more", record
     if kind in _SUBMISSION_KINDS or (kind is None and "title" in record and "body" not in record
                                      and "parent_id" not in record):
         shape = "submission"
     elif kind in _COMMENT_KINDS or (kind is None and ("body" in record or "parent_id" in record)):
         shape = "comment"
     else:
+        return "other", record
+    return (shape, record) if _bare_id(record) is not None else ("other", record)
+
+
+def record_key(record: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """``(post id, thread id, reply_to)`` of a JSONL record as this reader threads it (the thread id is None
+    for a comment that names neither its submission nor a submission as its parent: its thread is the root
+    of its reply chain); ``(None, None, None)`` for a record that is not a post."""
+    shape, data = record_shape(record)
+    if shape not in ("submission", "comment"):
+        return None, None, None
+    post_id = _bare_id(data)
+    if shape == "submission":
+        return post_id, post_id, None
+    reply_to = _strip_prefix(data.get("parent_id"))
+    return post_id, _strip_prefix(data.get("link_id")) or (reply_to if _is_link(data.get("parent_id")) else None), \
+        reply_to
+
+
+def has_raw_markup(data: Mapping[str, Any]) -> bool:
+    """Whether a record's body holds a literal ``<`` or ``>``: then the input is raw (``raw_json=1``) and no
+    record of it is unescaped (one such record decides for the whole input)."""
+    return any(isinstance(data.get(k), str) and ("<" in data[k] or ">" in data[k]) for k in ("body", "selftext"))
+
+
+def record_post(shape: str, data: Mapping[str, Any], *, escaped: bool) -> tuple[Post, str | None]:
+    """The post and thread id of a submission or comment (``escaped``: undo the API's HTML escaping)."""
+    return _post(_Record(shape, data), escaped=escaped)
+
+
+def _add_record(record: Mapping[str, Any], collected: _Collected, *, kind: str | None = None,
+                line: int | None = None) -> None:
+    shape, data = record_shape(record, kind=kind)
+    if shape == "more":
+        _add_more(data, collected)
+    elif shape == "other":
         collected.skipped += 1
-        return
-    if _bare_id(record) is None:
-        collected.skipped += 1
-        return
-    collected.records.append(_Record(shape, record, line))
+    else:
+        collected.records.append(_Record(shape, data, line))
 
 
 def _add_more(more: Mapping[str, Any], collected: _Collected) -> None:
@@ -180,7 +214,7 @@ def _add_more(more: Mapping[str, Any], collected: _Collected) -> None:
 
 
 def _build(collected: _Collected, *, source: str) -> list[Thread]:
-    escaped = not any(_has_raw_brackets(r.data) for r in collected.records)
+    escaped = not any(has_raw_markup(r.data) for r in collected.records)
     items: list[LoosePost] = []
     titles: dict[str, str | None] = {}
     thread_meta: dict[str, dict[str, Any]] = {}
@@ -252,10 +286,6 @@ def _strip_prefix(fullname: Any) -> str | None:
 
 def _is_link(fullname: Any) -> bool:
     return isinstance(fullname, str) and fullname.startswith("t3_")
-
-
-def _has_raw_brackets(data: Mapping[str, Any]) -> bool:
-    return any(isinstance(data.get(k), str) and ("<" in data[k] or ">" in data[k]) for k in ("body", "selftext"))
 
 
 def _clean(text: str, escaped: bool) -> str:

@@ -1,0 +1,118 @@
+"""``threadlens label`` streams Reddit JSONL (Pushshift dumps, PRAW exports) and labels it as the reader reads it."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from threadlens.label import label_corpus, label_threads, read_labelled
+from threadlens.label import _plan
+from threadlens.label._plan import expand_inputs, plan_inputs
+from threadlens.readers import read_threads
+
+MODEL = "connections-lexical"
+SENTENCES = ["Being likable gets you further than being good.", "Skill is what keeps you employed.",
+             "Honestly, the people who got promoted were the ones everyone trusted.", "Exactly this.",
+             "I disagree, the work speaks for itself.", "Nobody hires a pleasant incompetent twice."]
+
+
+def _dump(rng: random.Random, *, threads: int = 12, comments: int = 15, raw_in: int | None = None) -> list[dict]:
+    """Pushshift-style records: submissions for every other thread, comments replying at random, quoting their
+    parent with an escaped ``&gt;``, all sorted by time (so threads interleave, as in a monthly dump)."""
+    records: list[dict] = []
+    for t in range(threads):
+        link = f"s{t}"
+        if t % 2 == 0:
+            records.append({"id": link, "title": f"Thread {t} &amp; more", "selftext": rng.choice(SENTENCES),
+                            "author": "op", "created_utc": 1_600_000_000 + t, "subreddit": "jobs",
+                            "num_comments": comments})
+        bodies: dict[str, str] = {}
+        for c in range(comments):
+            cid = f"{link}c{c}"
+            parent = rng.choice([f"t3_{link}", *(f"t1_{k}" for k in bodies)])
+            body = rng.choice(SENTENCES)
+            if parent.startswith("t1_") and rng.random() < 0.4:
+                body = f"&gt; {bodies[parent[3:]]}\n\n{body}"
+            if c % 5 == 4:
+                body += " &amp;lt;3"  # escaped dumps: "&lt;3" as typed (shown as "<3"); raw dumps: "&lt;3" shown
+            if raw_in == t and c == comments - 1:
+                body = "a <b>raw</b> body > all"
+            bodies[cid] = body
+            records.append({"id": cid, "parent_id": parent, "link_id": f"t3_{link}", "author": f"u{rng.randrange(9)}",
+                            "body": body, "created_utc": 1_600_000_100 + rng.randrange(100_000), "score": 1,
+                            "subreddit": "jobs"})
+    records.sort(key=lambda r: r["created_utc"])
+    return records
+
+
+def _write(path: Path, records: list, extra: list[str] = ()) -> Path:
+    lines = [json.dumps(r) for r in records]
+    for i, line in enumerate(extra):
+        lines.insert(3 + 5 * i, line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _labelled(path: Path, out: Path, **options) -> list[dict]:  # type: ignore[no-untyped-def]
+    label_corpus([path], out, model=MODEL, force=True, **options)
+    return list(read_labelled(out))
+
+
+def test_label_streams_a_pushshift_dump_as_the_reader_reads_it(tmp_path: Path) -> None:
+    more = json.dumps({"kind": "more", "data": {"count": 4, "children": ["a", "b"]}})
+    junk = json.dumps({"subreddit": "jobs", "note": "not a post"})
+    path = _write(tmp_path / "RC_2020-09.jsonl", _dump(random.Random(1)), [more, junk])
+    plan = plan_inputs(expand_inputs([path]), chunk_posts=40)
+    assert [f.kind for f in plan.inputs] == ["reddit"] and plan.modes == {str(path): "indexed"}
+    assert len(plan.units) > 2 and not any(unit.raw_markup for unit in plan.units)
+
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus([path], out, model=MODEL, force=True, chunk_posts=40, workers=2, with_text=True)
+    streamed = list(read_labelled(out))
+    whole = label_threads(read_threads(path), model=MODEL, with_text=True)
+    assert sum("<3" in r["text"] for r in streamed) > 10
+    assert sorted(streamed, key=lambda r: r["id"]) == sorted(whole, key=lambda r: r["id"])
+    assert {r["thread"] for r in streamed} == {f"s{t}" for t in range(12)}
+    assert sum(1 for t in read_threads(path) for p in t if p.markup) > 10  # "&gt;" unescaped: block quotes
+    assert report.rejected == 1 and "not a Reddit submission" in (tmp_path / "labels.rejects.jsonl").read_text()
+    assert any("4 comment(s) behind 1 'load more' stub(s)" in notice for notice in report.notices)
+
+
+def test_label_reddit_raw_bodies_anywhere_keep_every_body_as_written(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """One body with a literal '<' or '>' shows the dump is raw (raw_json=1): as the reader decides for the whole
+    file, nothing is unescaped — even when that body is in the last of many slices and units."""
+    records = _dump(random.Random(2), raw_in=11)
+    records.sort(key=lambda r: (r.get("link_id", "t3_" + r["id"]), r["created_utc"]))  # contiguous threads
+    path = _write(tmp_path / "raw.jsonl", records)
+    monkeypatch.setattr(_plan, "_SCAN_SLICE_BYTES", 2048)
+    plan = plan_inputs(expand_inputs([path]), chunk_posts=30, workers=2)
+    assert plan.modes == {str(path): "contiguous"} and all(unit.raw_markup for unit in plan.units)
+    streamed = _labelled(path, tmp_path / "labels.jsonl", chunk_posts=30, workers=2, with_text=True)
+    assert streamed == label_threads(read_threads(path), model=MODEL, with_text=True)
+    assert sum("&lt;3" in r["text"] for r in streamed) > 10
+    threads = read_threads(path)
+    assert not any(p.markup for t in threads for p in t)  # "&gt;" stays as written: no block quotes
+    assert sum("&gt;" in p.meta["markdown"] for t in threads for p in t) > 10
+
+
+def test_label_streams_the_real_reddit_thread_like_the_reader(shared: Path, tmp_path: Path) -> None:
+    path = shared / "data" / "reddit" / "praw-thread" / "thread_n49rw.jsonl"
+    [item] = expand_inputs([path])
+    assert item.kind == "reddit"
+    streamed = _labelled(path, tmp_path / "labels.jsonl")
+    assert len(streamed) == 1429
+    assert streamed == label_threads(read_threads(path), model=MODEL)
+
+
+def test_a_reddit_listing_on_one_line_is_still_read_whole(tmp_path: Path) -> None:
+    listing = {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {"id": "s1", "title": "T",
+                                                                                  "selftext": "x", "author": "a"}}]}}
+    path = tmp_path / "listing.json"
+    path.write_text(json.dumps(listing) + "\n", encoding="utf-8")
+    [item] = expand_inputs([path])
+    assert item.kind == "whole"
+    assert [r["id"] for r in _labelled(path, tmp_path / "labels.jsonl")] == ["s1"]
