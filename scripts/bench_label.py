@@ -2,7 +2,8 @@
 
 Usage::
 
-    python scripts/bench_label.py                       # 10k, 100k, 1M posts, lexical model; 10k embedding
+    python scripts/bench_label.py                       # 10k, 100k, 1M posts, lexical model; 10k embedding;
+                                                        # 10k and 1M as a Pushshift dump
     python scripts/bench_label.py --sizes 10000 100000  # fewer sizes
     python scripts/bench_label.py --workers 2 --keep /tmp/bench --no-embedding
 
@@ -19,6 +20,11 @@ included) and as the command reports it (from its own start); peak RSS = the lar
 process and its workers, sampled every 20 ms. The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
 Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
 average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
+
+``--pushshift-sizes`` (default 10k and 1M) also labels the same posts written as a Pushshift comment dump:
+``link_id``/``parent_id`` fullnames, ``>`` escaped as ``&gt;``, threads starting at random moments of a month and
+every comment sorted by time, so threads interleave as in a monthly dump (``label`` streams it in its indexed
+mode; the markdown of every body is rendered). Printed: posts/s, peak RSS and its flatness.
 
 The embedding model (``--embedding-model``, default ``connections``) is measured on 10k posts — of bigram
 babble, and of real comment sentences (``--embedding-text``; the HN and Reddit comments of ../shared, no
@@ -141,6 +147,38 @@ def write_corpus(path: Path, posts: int, *, seed: int = 0, shared: Path | None =
     temporary.replace(path)
 
 
+def write_pushshift(source: Path, path: Path, *, seed: int = 0) -> None:
+    """The posts of a synthetic corpus as a Pushshift comment dump: ``link_id``/``parent_id`` fullnames,
+    markdown bodies with ``>`` escaped as the API escapes it, every thread starting at a random moment of a month
+    and all comments sorted by time, so threads interleave as they do in a monthly dump."""
+    rng = random.Random(seed)
+    records = []
+    starts: dict[str, int] = {}
+    with source.open(encoding="utf-8") as lines:
+        for line in lines:
+            post = json.loads(line)
+            thread = post["conversation_id"]
+            start = starts.setdefault(thread, 1_600_000_000 + rng.randrange(30 * 86_400))
+            parent = post["reply_to"]
+            body = post["text"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            records.append((start + post["timestamp"] % 86_400, json.dumps(
+                {"id": post["id"], "link_id": f"t3_{thread}", "parent_id": f"t1_{parent}" if parent else f"t3_{thread}",
+                 "author": post["speaker"], "body": body, "score": 1, "subreddit": "bench"})))
+    records.sort(key=lambda item: item[0])
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        for created, record in records:
+            out.write(record[:-1] + f', "created_utc": {created}}}\n')
+    temporary.replace(path)
+
+
+def pushshift_corpus(directory: Path, posts: int) -> Path:
+    path = directory / f"pushshift-{posts}.jsonl"
+    if not path.exists():
+        write_pushshift(corpus(directory, posts), path)
+    return path
+
+
 def corpus(directory: Path, posts: int, *, shared: Path | None = None) -> Path:
     path = directory / (f"synthetic-{posts}.jsonl" if shared is None else f"real-sentences-{posts}.jsonl")
     if not path.exists():
@@ -238,6 +276,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--model", default="connections-lexical")
     parser.add_argument("--keep", type=Path, default=None, help="directory for the corpora (kept between runs)")
+    parser.add_argument("--pushshift-sizes", type=int, nargs="*", default=[10_000, 1_000_000],
+                        help="also label these sizes as a Pushshift comment dump (threads interleaved by time)")
     parser.add_argument("--no-embedding", action="store_true", help="skip the embedding-model figures")
     parser.add_argument("--embedding-model", default="connections", help="embedding stance model (name or path)")
     parser.add_argument("--embedding-workers", type=int, nargs="+", default=[1, 2])
@@ -261,6 +301,17 @@ def main() -> None:
         small, large = min(args.sizes), max(args.sizes)
         ratio = results[f"{args.model} {large}"]["peak_rss_mb"] / results[f"{args.model} {small}"]["peak_rss_mb"]
         print(f"peak RSS {large:,} / {small:,} posts: {ratio:.2f}x")
+    for size in args.pushshift_sizes:
+        path = pushshift_corpus(directory, size)
+        result = run_label(path, directory / f"labels-pushshift-{size}.jsonl", args.model, args.workers)
+        results[f"pushshift {size}"] = result
+        print(f"{'pushshift dump':22} {size:>9,} posts  {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:9,.0f} "
+              f"posts/s  peak RSS {result['peak_rss_mb']:7.0f} MB  CPU {result['cpu_s']:.1f} s  "
+              f"load {result['load']:.1f}", flush=True)
+    if len(args.pushshift_sizes) > 1:
+        small, large = min(args.pushshift_sizes), max(args.pushshift_sizes)
+        ratio = results[f"pushshift {large}"]["peak_rss_mb"] / results[f"pushshift {small}"]["peak_rss_mb"]
+        print(f"pushshift dump: peak RSS {large:,} / {small:,} posts: {ratio:.2f}x")
     if not args.no_embedding:
         from threadlens.stance.registry import available_models
 
