@@ -67,6 +67,8 @@ def test_label_streams_a_pushshift_dump_as_the_reader_reads_it(tmp_path: Path) -
     path = _write(tmp_path / "RC_2020-09.jsonl", _dump(random.Random(1)), [more, junk])
     plan = plan_inputs(expand_inputs([path]), chunk_posts=40)
     assert [f.kind for f in plan.inputs] == ["reddit"] and plan.modes == {str(path): "indexed"}
+    assert [f.kind for f in expand_inputs([path], input_format="reddit")] == ["reddit"]
+    assert [f.kind for f in expand_inputs([path], input_format="mbox")] == ["whole"]
     assert len(plan.units) > 2 and not any(unit.raw_markup for unit in plan.units)
 
     out = tmp_path / "labels.jsonl"
