@@ -49,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,6 +271,24 @@ def encode_reference(corpus_path: Path, limit: int) -> dict[str, float]:
     return {"texts": len(texts), "seconds": seconds, "texts_per_s": len(texts) / seconds}
 
 
+def measure_sizes(name: str, sizes: list[int], make: Callable[[Path, int], Path], directory: Path, model: str,
+                  workers: int) -> None:
+    """Label the corpus ``make`` writes at each size; print the figures, then the peak RSS of the largest over the
+    smallest."""
+    results: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        path = make(directory, size)
+        result = results[size] = run_label(path, directory / f"labels-{path.stem}.jsonl", model, workers)
+        print(f"{name:22} {size:>9,} posts  {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:9,.0f} posts/s "
+              f"(reported {result['posts_per_s_reported']:,.0f})  peak RSS {result['peak_rss_mb']:7.0f} MB  "
+              f"CPU {result['cpu_s']:.1f} s = {result['posts_per_cpu_s']:,.0f} posts/CPU-s  "
+              f"load {result['load']:.1f}", flush=True)
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        print(f"{name}: peak RSS {large:,} / {small:,} posts: "
+              f"{results[large]['peak_rss_mb'] / results[small]['peak_rss_mb']:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -288,30 +307,8 @@ def main() -> None:
     shared = Path(os.environ.get("THREADLENS_SHARED", ROOT.parent / "shared"))
     directory = args.keep or Path(tempfile.mkdtemp(prefix="threadlens-bench-"))
     directory.mkdir(parents=True, exist_ok=True)
-    results: dict[str, dict[str, float]] = {}
-    for size in args.sizes:
-        path = corpus(directory, size)
-        result = run_label(path, directory / f"labels-{size}.jsonl", args.model, args.workers)
-        results[f"{args.model} {size}"] = result
-        print(f"{args.model:22} {size:>9,} posts  {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:9,.0f} posts/s "
-              f"(reported {result['posts_per_s_reported']:,.0f})  peak RSS {result['peak_rss_mb']:7.0f} MB  "
-              f"CPU {result['cpu_s']:.1f} s = {result['posts_per_cpu_s']:,.0f} posts/CPU-s  "
-              f"load {result['load']:.1f}", flush=True)
-    if len(args.sizes) > 1:
-        small, large = min(args.sizes), max(args.sizes)
-        ratio = results[f"{args.model} {large}"]["peak_rss_mb"] / results[f"{args.model} {small}"]["peak_rss_mb"]
-        print(f"peak RSS {large:,} / {small:,} posts: {ratio:.2f}x")
-    for size in args.pushshift_sizes:
-        path = pushshift_corpus(directory, size)
-        result = run_label(path, directory / f"labels-pushshift-{size}.jsonl", args.model, args.workers)
-        results[f"pushshift {size}"] = result
-        print(f"{'pushshift dump':22} {size:>9,} posts  {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:9,.0f} "
-              f"posts/s  peak RSS {result['peak_rss_mb']:7.0f} MB  CPU {result['cpu_s']:.1f} s  "
-              f"load {result['load']:.1f}", flush=True)
-    if len(args.pushshift_sizes) > 1:
-        small, large = min(args.pushshift_sizes), max(args.pushshift_sizes)
-        ratio = results[f"pushshift {large}"]["peak_rss_mb"] / results[f"pushshift {small}"]["peak_rss_mb"]
-        print(f"pushshift dump: peak RSS {large:,} / {small:,} posts: {ratio:.2f}x")
+    measure_sizes(args.model, args.sizes, corpus, directory, args.model, args.workers)
+    measure_sizes("pushshift dump", args.pushshift_sizes, pushshift_corpus, directory, args.model, args.workers)
     if not args.no_embedding:
         from threadlens.stance.registry import available_models
 
