@@ -72,7 +72,7 @@ def test_cli_label_with_the_regex_segmenter_never_imports_spacy(corpus: Path, tm
              "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
              "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe, str(corpus), str(out)], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     assert len(out.read_text(encoding="utf-8").splitlines()) == POSTS

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from threadlens.label import label_corpus, label_threads, read_labelled
-from threadlens.label import _plan
+from threadlens.label import _plan, label_corpus, label_threads, read_labelled
 from threadlens.label._plan import expand_inputs, plan_inputs
 from threadlens.readers import read_threads
 

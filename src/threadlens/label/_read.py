@@ -178,8 +178,8 @@ class _PostsOf:
         if self.records == "convokit":
             return [n.message for n in self.dropped.notices(source)]
         if self.more_stubs:
-            return [f"{source}: not included: {self.more_comments} comment(s) behind {self.more_stubs} 'load more' "
-                    "stub(s); fetch them with /api/morechildren for complete threads"]
+            return [(f"{source}: not included: {self.more_comments} comment(s) behind {self.more_stubs} 'load more' "
+                     "stub(s); fetch them with /api/morechildren for complete threads")]
         return []
 
 

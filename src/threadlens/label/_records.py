@@ -199,8 +199,9 @@ def _record_encoder() -> Callable[[dict[str, Any]], str]:
 
         encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False,
                                 True)
-        sample = {"id": "p\u00e9 \"1\"\n\u2028", "n": None, "score": 0.1 + 0.2, "scores": {"a": 1e-07, "b": float("nan")},
-                  "relation": {"to": "\U0001f600", "on": True}, "quotes": 3, "list": [1, 2.5, "x"]}
+        sample = {"id": "p\u00e9 \"1\"\n\u2028", "n": None, "score": 0.1 + 0.2,
+                  "scores": {"a": 1e-07, "b": float("nan")}, "relation": {"to": "\U0001f600", "on": True},
+                  "quotes": 3, "list": [1, 2.5, "x"]}
         if "".join(encode(sample, 0)) != dumps(sample):
             return dumps
     except Exception:  # noqa: BLE001 - another Python's json module: use the public function

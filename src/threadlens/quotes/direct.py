@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from ..thread import Thread
 from .sentences import sentence_spans
-from .splitter import DEFAULT_MAX_POST_CHARS, PostSplit, SplitConfig, ThreadSplitter, give_back_tail
+from .splitter import (
+    DEFAULT_MAX_POST_CHARS,
+    PostSplit,
+    SplitConfig,
+    ThreadSplitter,
+    give_back_tail,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -29,7 +29,13 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import compile_prefix_regex
 
 from ..thread import Segment, Thread
-from .splitter import DEFAULT_MAX_POST_CHARS, PostSplit, SplitConfig, ThreadSplitter, give_back_tail
+from .splitter import (
+    DEFAULT_MAX_POST_CHARS,
+    PostSplit,
+    SplitConfig,
+    ThreadSplitter,
+    give_back_tail,
+)
 
 __all__ = ["SPANS_KEY", "pipeline", "thread_doc", "thread_docs", "splits_from_doc", "QuoteSplitter"]
 

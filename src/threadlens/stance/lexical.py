@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 
@@ -86,7 +86,7 @@ class LexicalFeatures:
             tokens = tokens_of(text)
             grams = [map(column, tokens)]
             if self.ngram_max >= 2:
-                grams.append(map(column, zip(tokens, tokens[1:])))
+                grams.append(map(column, pairwise(tokens)))
             if self.ngram_max >= 3:
                 grams.append(map(column, zip(tokens, tokens[1:], tokens[2:])))
             row = Counter(chain.from_iterable(grams))
