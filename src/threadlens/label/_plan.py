@@ -4,16 +4,16 @@ Inputs are files and directories. A directory is walked (sorted, hidden entries 
 reader claims it (a ConvoKit corpus). What becomes of each file:
 
 * **JSONL in the utterance layout** (what the ``jsonl`` reader reads), a ConvoKit corpus's
-  ``utterances.jsonl`` and **Reddit JSONL** (Pushshift dumps, PRAW exports: what the ``reddit`` reader
-  reads, one submission or comment per line; threads by ``link_id``) are *streamed*. A first pass reads
-  each line's conversation id (nothing else is kept; slices of 16 MB are read by several processes at once,
-  and give the same plan as one pass would). When every conversation's lines are contiguous — what
-  ConvoKit and ``threadlens convert`` write — units are byte ranges cut between conversations, and the pass
-  keeps 8 bytes per conversation (to check that no conversation comes back later). Otherwise (posts of a conversation scattered over the file, or
-  lines without a ``conversation_id`` whose thread is the root of their reply chain) a second pass indexes
-  every line — its offset, line number and conversation — in numpy arrays (about 90 bytes a post while
-  planning, 27 bytes a post kept in the plan), and units are lists of line offsets, conversation by
-  conversation, in order of first appearance.
+  ``utterances.jsonl`` and **Reddit JSONL** (Pushshift dumps, PRAW exports: what the ``reddit`` reader reads,
+  one submission or comment per line; threads by ``link_id``) are *streamed*. A first pass reads each line's
+  conversation id (nothing else is kept; slices of 16 MB are read by several processes at once, and give the
+  same plan as one pass would). When every conversation's lines are contiguous — what ConvoKit and
+  ``threadlens convert`` write — units are byte ranges cut between conversations, and the pass keeps 8 bytes
+  per conversation (to check that no conversation comes back later). Otherwise (posts of a conversation
+  scattered over the file, or lines without a ``conversation_id`` whose thread is the root of their reply
+  chain) a second pass indexes every line — its offset, line number and conversation — in numpy arrays (about
+  90 bytes a post while planning, 27 bytes a post kept in the plan), and units are lists of line offsets,
+  conversation by conversation, in order of first appearance.
 * **Anything else** a reader accepts (HTML pages, mailboxes, forum exports, Reddit and HN JSON, plain text)
   is read whole by its reader in the worker: consecutive small files share a unit, a big one is a unit
   of its own and needs memory in proportion to its size.

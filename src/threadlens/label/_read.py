@@ -141,7 +141,8 @@ class _PostsOf:
         self.more_stubs = 0
         self.more_comments = 0
         if records == "convokit":
-            from ..readers.convokit import _Dropped  # the ConvoKit reader's record clean-up
+            # The ConvoKit reader's record clean-up.
+            from ..readers.convokit import _Dropped
 
             self.dropped = _Dropped()
 

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from .splitter import PostSplit, SplitConfig, split_post
 
 if TYPE_CHECKING:
-    from .pipeline import SPANS_KEY, QuoteSplitter, splits_from_doc, thread_doc, thread_docs
+    from .pipeline import (
+        SPANS_KEY,
+        QuoteSplitter,
+        splits_from_doc,
+        thread_doc,
+        thread_docs,
+    )
 
 __all__ = ["SPANS_KEY", "QuoteSplitter", "splits_from_doc", "thread_doc", "thread_docs", "PostSplit", "SplitConfig",
            "split_post"]
