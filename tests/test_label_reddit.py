@@ -62,8 +62,9 @@ def _labelled(path: Path, out: Path, **options) -> list[dict]:  # type: ignore[n
 
 def test_label_streams_a_pushshift_dump_as_the_reader_reads_it(tmp_path: Path) -> None:
     more = json.dumps({"kind": "more", "data": {"count": 4, "children": ["a", "b"]}})
+    deep = json.dumps({"kind": "more", "data": {"count": 0, "children": []}})
     junk = json.dumps({"subreddit": "jobs", "note": "not a post"})
-    path = _write(tmp_path / "RC_2020-09.jsonl", _dump(random.Random(1)), [more, junk])
+    path = _write(tmp_path / "RC_2020-09.jsonl", _dump(random.Random(1)), [more, junk, deep])
     plan = plan_inputs(expand_inputs([path]), chunk_posts=40)
     assert [f.kind for f in plan.inputs] == ["reddit"] and plan.modes == {str(path): "indexed"}
     assert [f.kind for f in expand_inputs([path], input_format="reddit")] == ["reddit"]
@@ -79,7 +80,8 @@ def test_label_streams_a_pushshift_dump_as_the_reader_reads_it(tmp_path: Path) -
     assert {r["thread"] for r in streamed} == {f"s{t}" for t in range(12)}
     assert sum(1 for t in read_threads(path) for p in t if p.markup) > 10  # "&gt;" unescaped: block quotes
     assert report.rejected == 1 and "not a Reddit submission" in (tmp_path / "labels.rejects.jsonl").read_text()
-    assert any("4 comment(s) behind 1 'load more' stub(s)" in notice for notice in report.notices)
+    assert any("4 comment(s) behind 1 'load more' stub(s) and the replies behind 1 'continue this thread' link(s)"
+               in notice for notice in report.notices)
 
 
 def test_label_reddit_raw_bodies_anywhere_keep_every_body_as_written(tmp_path: Path,

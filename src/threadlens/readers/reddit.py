@@ -38,7 +38,7 @@ from ._source import Source
 from .jsonl import first_json_object, iter_records
 
 __all__ = ["threads_from_json", "threads_from_records", "read_reddit", "record_shape", "record_key", "record_post",
-           "has_raw_markup"]
+           "has_raw_markup", "hidden_comments"]
 
 #: Fields kept in ``Post.meta`` (besides ``markdown``); the rest of Reddit's ~100 fields are dropped.
 META_FIELDS = ("score", "subreddit", "permalink", "edited", "distinguished", "stickied", "controversiality",
@@ -201,12 +201,18 @@ def _add_record(record: Mapping[str, Any], collected: _Collected, *, kind: str |
         collected.records.append(_Record(shape, data, line))
 
 
-def _add_more(more: Mapping[str, Any], collected: _Collected) -> None:
+def hidden_comments(more: Mapping[str, Any]) -> int | None:
+    """How many comments a "load more" stub stands for; None for a "continue this thread" link (not said)."""
     count = more.get("count")
     children = more.get("children")
     if not isinstance(count, int) or count < 0:
         count = len(children) if isinstance(children, list) else 0
-    if count == 0 and not children:
+    return None if count == 0 and not children else count
+
+
+def _add_more(more: Mapping[str, Any], collected: _Collected) -> None:
+    count = hidden_comments(more)
+    if count is None:
         collected.deep_stubs += 1
     else:
         collected.more_stubs += 1
