@@ -138,9 +138,10 @@ class _PostsOf:
     def __init__(self, records: str, *, escaped: bool = True) -> None:
         self.records = records
         self.escaped = escaped
-        self.more_stubs = 0  # "load more" stubs of Reddit records, and the comments they stand for
-        self.more_comments = 0
-        self.deep_stubs = 0  # "continue this thread" links
+        if records == "reddit":
+            from ..readers.reddit import MoreStubs
+
+            self.more = MoreStubs()
         if records == "convokit":
             # The ConvoKit reader's record clean-up.
             from ..readers.convokit import _Dropped
@@ -150,16 +151,11 @@ class _PostsOf:
     def unusable(self, record: dict[str, Any]) -> str | None:
         """Why a record without a post id is refused (None: it is no post, only noted — a "load more" stub)."""
         if self.records == "reddit":
-            from ..readers.reddit import hidden_comments, record_shape
+            from ..readers.reddit import record_shape
 
             shape, data = record_shape(record)
             if shape == "more":
-                count = hidden_comments(data)
-                if count is None:
-                    self.deep_stubs += 1
-                else:
-                    self.more_stubs += 1
-                    self.more_comments += count
+                self.more.add(data)
                 return None
             return "is not a Reddit submission or comment with an id"
         return "has no 'id'" if record.get("id") is None else "'text' is not a string"
@@ -181,15 +177,10 @@ class _PostsOf:
     def notices(self, source: str) -> list[str]:
         if self.records == "convokit":
             return [n.message for n in self.dropped.notices(source)]
-        parts = []
-        if self.more_stubs:
-            parts.append(f"{self.more_comments} comment(s) behind {self.more_stubs} 'load more' stub(s)")
-        if self.deep_stubs:
-            parts.append(f"the replies behind {self.deep_stubs} 'continue this thread' link(s)")
-        if not parts:
-            return []
-        return [f"{source}: not included: {' and '.join(parts)}; fetch them with /api/morechildren (or the linked "
-                "comment's .json) for complete threads"]
+        if self.records == "reddit":
+            more = self.more.notice(source)
+            return [more.message] if more is not None else []
+        return []
 
 
 def _thread_id(items: list[tuple[int, Post, str | None]], key: int) -> str:

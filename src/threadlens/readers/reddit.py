@@ -38,7 +38,7 @@ from ._source import Source
 from .jsonl import first_json_object, iter_records
 
 __all__ = ["threads_from_json", "threads_from_records", "read_reddit", "record_shape", "record_key", "record_post",
-           "has_raw_markup", "hidden_comments"]
+           "has_raw_markup", "MoreStubs"]
 
 #: Fields kept in ``Post.meta`` (besides ``markdown``); the rest of Reddit's ~100 fields are dropped.
 META_FIELDS = ("score", "subreddit", "permalink", "edited", "distinguished", "stickied", "controversiality",
@@ -58,11 +58,43 @@ class _Record:
 
 
 @dataclass(slots=True)
+class MoreStubs:
+    """The comments Reddit left out of a listing or dump: "load more" stubs and "continue this thread" links."""
+
+    stubs: int = 0
+    comments: int = 0  # behind the stubs
+    links: int = 0  # "continue this thread" links: how many comments they hide is not said
+
+    def add(self, more: Mapping[str, Any]) -> None:
+        """Count a ``more`` thing's data."""
+        count = more.get("count")
+        children = more.get("children")
+        if not isinstance(count, int) or count < 0:
+            count = len(children) if isinstance(children, list) else 0
+        if count == 0 and not children:
+            self.links += 1
+        else:
+            self.stubs += 1
+            self.comments += count
+
+    def notice(self, source: str) -> Notice | None:
+        """The ``more_comments`` notice (None when nothing was left out)."""
+        parts = []
+        if self.stubs:
+            parts.append(f"{self.comments} comment(s) behind {self.stubs} 'load more' stub(s)")
+        if self.links:
+            parts.append(f"the replies behind {self.links} 'continue this thread' link(s)")
+        if not parts:
+            return None
+        return Notice("more_comments", f"{source}: not included: {' and '.join(parts)}; fetch them with "
+                      "/api/morechildren (or the linked comment's .json) for a complete thread",
+                      max(1, self.comments + self.links))
+
+
+@dataclass(slots=True)
 class _Collected:
     records: list[_Record] = field(default_factory=list)
-    more_stubs: int = 0
-    more_comments: int = 0
-    deep_stubs: int = 0  # "continue this thread" links: how many comments they hide is not said
+    more: MoreStubs = field(default_factory=MoreStubs)
     skipped: int = 0
 
 
@@ -136,7 +168,7 @@ def _walk_listing(data: Any, collected: _Collected) -> None:
         if kind == "Listing" and isinstance(body, Mapping):
             stack.extend(reversed(body.get("children") or []))
         elif kind == "more" and isinstance(body, Mapping):
-            _add_more(body, collected)
+            collected.more.add(body)
         elif kind in ("t1", "t3") and isinstance(body, Mapping):
             _add_record(body, collected, kind=kind)
             replies = body.get("replies")
@@ -194,29 +226,11 @@ def _add_record(record: Mapping[str, Any], collected: _Collected, *, kind: str |
                 line: int | None = None) -> None:
     shape, data = record_shape(record, kind=kind)
     if shape == "more":
-        _add_more(data, collected)
+        collected.more.add(data)
     elif shape == "other":
         collected.skipped += 1
     else:
         collected.records.append(_Record(shape, data, line))
-
-
-def hidden_comments(more: Mapping[str, Any]) -> int | None:
-    """How many comments a "load more" stub stands for; None for a "continue this thread" link (not said)."""
-    count = more.get("count")
-    children = more.get("children")
-    if not isinstance(count, int) or count < 0:
-        count = len(children) if isinstance(children, list) else 0
-    return None if count == 0 and not children else count
-
-
-def _add_more(more: Mapping[str, Any], collected: _Collected) -> None:
-    count = hidden_comments(more)
-    if count is None:
-        collected.deep_stubs += 1
-    else:
-        collected.more_stubs += 1
-        collected.more_comments += count
 
 
 def _build(collected: _Collected, *, source: str) -> list[Thread]:
@@ -232,15 +246,9 @@ def _build(collected: _Collected, *, source: str) -> list[Thread]:
             thread_meta[post.id] = {k: record.data[k] for k in _THREAD_FIELDS if record.data.get(k) is not None}
         items.append(LoosePost(post=post, conversation=conversation, line=record.line))
     notices: list[Notice] = []
-    if collected.more_stubs or collected.deep_stubs:
-        parts = []
-        if collected.more_stubs:
-            parts.append(f"{collected.more_comments} comment(s) behind {collected.more_stubs} 'load more' stub(s)")
-        if collected.deep_stubs:
-            parts.append(f"the replies behind {collected.deep_stubs} 'continue this thread' link(s)")
-        notices.append(Notice("more_comments", f"{source}: not included: {' and '.join(parts)}; fetch them with "
-                              "/api/morechildren (or the linked comment's .json) for a complete thread",
-                              max(1, collected.more_comments + collected.deep_stubs)))
+    more = collected.more.notice(source)
+    if more is not None:
+        notices.append(more)
     if collected.skipped:
         notices.append(Notice("skipped_item", f"{source}: skipped {collected.skipped} item(s) that are not Reddit "
                               "submissions or comments", collected.skipped))
