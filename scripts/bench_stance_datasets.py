@@ -61,7 +61,8 @@ class Published:
 
 
 # Only figures whose wording could be read in a source are filled in; None = not reported in that metric, or
-# not retrievable here (docs/benchmarks.md says which). No figure below was measured with our protocol.
+# not retrievable here (the README's stance benchmarks section says which). No figure below was measured with
+# our protocol.
 PUBLISHED: dict[str, list[Published]] = {
     "ibm-claim-stance": [
         Published("Bar-Haim et al. 2017: target + sentiment + contrast pipeline", "test", None, None,

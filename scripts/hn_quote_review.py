@@ -3,7 +3,7 @@
 Usage: python scripts/hn_quote_review.py [PATH]  (default: $THREADLENS_SHARED or ../shared, data/hn/hn-comments-1000-sample.jsonl)
 
 Each comment is shown with its quotes in [[...]] and the reply text between them, so a reader can judge
-whether each quote covers the quoted words and nothing else (the figure in docs/hn.md).
+whether each quote covers the quoted words and nothing else (the figure in the README's Hacker News section).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def _load_script() -> ModuleType:
 
 peer = _load_script()
 
-#: The cases that fail, and why (docs/mail.md says the same).
+#: The cases that fail, and why (the README's mail section says the same).
 KNOWN_FAILURES = {
     # talon's test_reply_and_quotation_splitter_share_line holds three messages; the transcription in
     # ../shared kept the last one's input for all three, so two cases expect "reply" for a body whose

@@ -4,7 +4,7 @@
 each split against the posts before it, quotes attributed, over-long posts cut at ``max_post_chars`` with the
 rest given back as reply text — but takes sentence boundaries from a function of the post's text instead of
 spaCy's tokenizer and sentencizer. With :func:`~.sentences.sentence_spans` (the default) it is many times
-faster and gives the same splits on almost every post (``docs/label.md`` has the measured figures); with
+faster and gives the same splits on almost every post (the README's label *Speed* section has the figures); with
 ``sentences=spacy_sentences(nlp)`` it gives exactly what the pipeline gives.
 """
 
