@@ -137,9 +137,8 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
            "chunk_posts": chunk_posts, "input_format": input_format, "backend": backend}
     state = RunDirectory(target, settings.record_format, run)
     state.check(force=force)
-    # The first scan of a big file runs in parallel here, whatever engine labels it.
-    scanners = (workers if engine == "local" and workers else None) or default_workers()
-    plan = _plan_with_status(files, chunk_posts, input_format, progress, scanners)
+    # The first scan of a big file runs in parallel here, whatever engine labels it (the plan is the same).
+    plan = _plan_with_status(files, chunk_posts, input_format, progress, workers or default_workers())
     done = state.open(plan.digest(), force=force)
     todo = [unit for unit in plan.units if unit.index not in done]
     report = LabelReport(output=target, format=kind, model=info.name, model_version=info.version,
