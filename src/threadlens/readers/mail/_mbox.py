@@ -8,11 +8,17 @@ Works on bytes: each message's parts declare their own charsets.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from ...errors import InputError
 
-__all__ = ["split_mbox", "looks_like_mbox"]
+__all__ = ["split_mbox", "mbox_entries", "unescape_message", "looks_like_mbox"]
+
+_PIECE_BYTES = 1 << 20  # lines are read in pieces of at most this many bytes
+_FROM_LINE_BYTES = 4096
 
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 
@@ -32,23 +38,58 @@ def split_mbox(data: bytes, *, name: str) -> list[tuple[int, bytes]]:
     if not data.lstrip(b"\r\n\t ").startswith(b"From "):
         raise InputError("doesn't start with a 'From ' line, so it isn't an mbox file; pass an mbox, an .eml "
                          "file or a maildir (or --input-format eml for a single message)", source=name)
-    messages: list[tuple[int, bytes]] = []
+    return [(line, unescape_message(data[start:end])) for line, start, end, _ in mbox_entries(io.BytesIO(data))]
+
+
+def mbox_entries(stream: BinaryIO, *, header_bytes: int = 0) -> Iterator[tuple[int, int, int, bytes]]:
+    """``(line number of the From line, offset of the message's first byte, offset past its last byte, header
+    block)`` for each message of an mbox read from ``stream`` (at its start), in file order, holding at most
+    a megabyte of it at a time. A ``From`` line is judged on its first 4 KB.
+
+    The header block — the message's bytes up to the empty line that ends its headers, at most
+    ``header_bytes`` of them — is only collected when ``header_bytes`` is set (else it is ``b""``). The
+    message bytes still need :func:`unescape_message`.
+    """
     start_line, body_start = 0, -1
     previous_blank = True
-    position, number = 0, 0
-    while position < len(data):
-        newline = data.find(b"\n", position)
-        end = len(data) if newline < 0 else newline + 1
-        number += 1
-        if previous_blank and data.startswith(b"From ", position) and _is_from_line(data[position:end]):
-            if body_start >= 0:
-                messages.append((start_line, _unescape(data[body_start:position])))
-            start_line, body_start = number, end
-        previous_blank = not data[position:end].strip()
+    number, position = 0, 0
+    line_start, line_blank = True, True
+    header: list[bytes] = []
+    header_size, in_header = 0, False
+    while piece := stream.readline(_PIECE_BYTES):
+        if line_start and previous_blank:  # a From line may start here: judge it on enough of it
+            while not piece.endswith(b"\n") and len(piece) < _FROM_LINE_BYTES:
+                more = stream.readline(min(_PIECE_BYTES, _FROM_LINE_BYTES - len(piece)))
+                if not more:
+                    break
+                piece += more
+        end = position + len(piece)
+        whole = piece.endswith(b"\n")
+        if line_start:
+            number += 1
+            if previous_blank and piece.startswith(b"From ") and _is_from_line(piece[:_FROM_LINE_BYTES]):
+                if body_start >= 0:
+                    yield start_line, body_start, position, b"".join(header)
+                while piece and not piece.endswith(b"\n"):  # the rest of a long From line
+                    piece = stream.readline(_PIECE_BYTES)
+                    end += len(piece)
+                start_line, body_start = number, end
+                header, header_size, in_header = [], 0, bool(header_bytes)
+                position, line_start, previous_blank = end, True, False
+                continue
+            line_blank = True
+            if in_header and piece[:1] in (b"\n", b"\r"):
+                in_header = False  # the empty line that ends the headers (as the email parser sees it)
+        if in_header and header_size < header_bytes:
+            header.append(piece[: header_bytes - header_size])
+            header_size += len(header[-1])
+        line_blank = line_blank and not piece.strip()
+        if whole:
+            previous_blank = line_blank
+        line_start = whole
         position = end
     if body_start >= 0:
-        messages.append((start_line, _unescape(data[body_start:])))
-    return messages
+        yield start_line, body_start, position, b"".join(header)
 
 
 def _is_from_line(line: bytes) -> bool:
@@ -56,7 +97,7 @@ def _is_from_line(line: bytes) -> bool:
     return len(line.split()) >= 3 and b":" in line and any(48 <= c <= 57 for c in line)
 
 
-def _unescape(message: bytes) -> bytes:
+def unescape_message(message: bytes) -> bytes:
     """Undo ``>From`` escaping, and drop the blank line that separates a message from the next From line."""
     if message.endswith(b"\n\n"):
         message = message[:-1]

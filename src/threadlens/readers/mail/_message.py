@@ -14,6 +14,7 @@ import email
 import email.parser
 import email.policy
 import email.utils
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import EmailMessage, Message
@@ -22,12 +23,13 @@ from typing import Any
 from ...thread import Segment
 from .body import prepare_body
 
-__all__ = ["MailMessage", "Problem", "parse_message", "message_ids", "unflow"]
+__all__ = ["MailMessage", "MessageLinks", "Problem", "parse_message", "message_links", "message_ids", "unflow"]
 
 _POLICY = email.policy.default
 _ASCII_NAMES = frozenset({"us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown", "unknown", "8bit",
                           "default", "none"})
 _IDENTIFYING = ("from", "date", "message-id", "subject")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a raw 8-bit byte, as the parser keeps it (surrogateescape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +70,46 @@ def parse_message(data: bytes) -> MailMessage | None:
     headers = _raw_headers(message)
     if not any(name in headers for name in _IDENTIFYING):
         return None
-    message_id = _unfolded(headers.get("message-id"))
-    ids = message_ids(message_id)
+    links = _links(headers)
     sender = _address(headers.get("from"), problems)
     text, markup = _body(message, problems)
     created = _date(_unfolded(headers.get("date")), problems)
-    in_reply_to = _link_ids(_unfolded(headers.get("in-reply-to")))
     subject = _header_text("Subject", headers.get("subject"), problems)
     return MailMessage(
-        id=ids[0] if ids else None,
-        message_id=message_id.strip() if message_id else None,
-        in_reply_to=in_reply_to[0] if in_reply_to else None,
-        references=_link_ids(_unfolded(headers.get("references"))),
+        id=links.id, message_id=links.message_id, in_reply_to=links.in_reply_to, references=links.references,
         author=sender[0], address=sender[1], created=created,
         subject=" ".join(subject.split()) if subject else None,
         list_id=_header_text("List-Id", headers.get("list-id"), problems),
         text=text, markup=markup, problems=problems)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLinks:
+    """A message's own id (without angle brackets; ``message_id`` as written) and the ids it replies to."""
+
+    id: str | None
+    message_id: str | None
+    in_reply_to: str | None
+    references: list[str]
+
+
+def message_links(header_block: bytes) -> MessageLinks | None:
+    """The ids of a message from its header block alone, as :func:`parse_message` finds them (the body is not
+    parsed, so this is many times faster); None when it has no mail headers."""
+    parsed = email.parser.BytesHeaderParser(policy=_POLICY).parsebytes(header_block)
+    headers = _raw_headers(parsed)
+    if not any(name in headers for name in _IDENTIFYING):
+        return None
+    return _links(headers)
+
+
+def _links(headers: dict[str, str]) -> MessageLinks:
+    message_id = _unfolded(headers.get("message-id"))
+    ids = message_ids(message_id)
+    in_reply_to = _link_ids(_unfolded(headers.get("in-reply-to")))
+    return MessageLinks(id=ids[0] if ids else None, message_id=message_id.strip() if message_id else None,
+                        in_reply_to=in_reply_to[0] if in_reply_to else None,
+                        references=_link_ids(_unfolded(headers.get("references"))))
 
 
 def message_ids(value: str | None) -> list[str]:
@@ -103,7 +129,7 @@ def message_ids(value: str | None) -> list[str]:
         if closing < 0:
             break
         token = value[opening + 1 : closing].strip()
-        if token and not any(c.isspace() for c in token):
+        if token and len(token.split()) == 1:  # no whitespace inside
             ids.append(token)
         position = closing + 1
     if not ids and "<" not in value and ">" not in value and len(value.split()) == 1:
@@ -199,7 +225,7 @@ def _address(raw: str | None, problems: list[Problem]) -> tuple[str | None, str 
 def _repair_8bit(value: str) -> str:
     """Unfold a raw header value; raw 8-bit bytes (surrogate escapes) are read as UTF-8, else Windows-1252."""
     value = value.replace("\r", "").replace("\n", "")
-    if not any("\udc80" <= c <= "\udcff" for c in value):
+    if value.isascii() or not _ESCAPED_BYTE.search(value):
         return value
     data = value.encode("utf-8", "surrogateescape")
     try:

@@ -30,7 +30,7 @@ from ._mbox import split_mbox
 from ._message import MailMessage, Problem, message_ids, parse_message
 from ._threading import link_messages
 
-__all__ = ["read_mbox", "read_eml", "read_mail_dir", "mail_files"]
+__all__ = ["read_mbox", "mbox_threads", "read_eml", "read_mail_dir", "mail_files"]
 
 _MAX_EXAMPLES = 3
 _MAX_DEPTH = 8
@@ -47,22 +47,33 @@ class _Read:
 def read_mbox(source: Source) -> list[Thread]:
     """Every thread in an mbox file."""
     data = _raw_bytes(source)
+    threads, _ = mbox_threads(split_mbox(data, name=source.name), source=source.name)
+    if not threads:
+        raise InputError("holds no mail messages (no entry has From:, Date:, Message-ID: or Subject: headers)",
+                         source=source.name)
+    return threads
+
+
+def mbox_threads(entries: Iterable[tuple[int, bytes]], *, source: str) -> tuple[list[Thread], list[Notice]]:
+    """The threads of mbox messages — ``(line number of the From line, message bytes)`` in file order — as
+    :func:`read_mbox` makes them, and the notices when no entry is a mail message (else the notices are the
+    threads'). When ``entries`` hold every message of each conversation they touch, the threads are those of
+    the whole file."""
     reads: list[_Read] = []
     skipped: list[str] = []
-    for line, raw in split_mbox(data, name=source.name):
+    for line, raw in entries:
         message = parse_message(raw)
         if message is None:
             skipped.append(f"line {line}")
             continue
-        reads.append(_Read(message, f"{source.name}:{line}", line=line))
+        reads.append(_Read(message, f"{source}:{line}", line=line))
     notices = []
     if skipped:
-        notices.append(Notice("skipped_message", f"{source.name}: skipped {len(skipped)} entry(ies) without mail "
+        notices.append(Notice("skipped_message", f"{source}: skipped {len(skipped)} entry(ies) without mail "
                               f"headers ({_examples(skipped)})", len(skipped)))
     if not reads:
-        raise InputError("holds no mail messages (no entry has From:, Date:, Message-ID: or Subject: headers)",
-                         source=source.name)
-    return _threads(reads, source=source.name, notices=notices)
+        return [], notices
+    return _threads(reads, source=source, notices=notices), []
 
 
 def read_eml(source: Source) -> list[Thread]:
