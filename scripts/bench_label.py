@@ -173,6 +173,58 @@ def write_pushshift(source: Path, path: Path, *, seed: int = 0) -> None:
     temporary.replace(path)
 
 
+def write_mbox(source: Path, path: Path, *, seed: int = 0) -> None:
+    """The posts of a synthetic corpus as a mailing-list archive: one message per post (Message-ID, In-Reply-To,
+    References with the root and the last eight ancestors, as mail clients trim them), ``>`` quotes as written,
+    threads starting at random moments of a month and messages sorted by time, so threads interleave."""
+    rng = random.Random(seed)
+    messages = []
+    starts: dict[str, int] = {}
+    chains: dict[str, list[str]] = {}
+    with source.open(encoding="utf-8") as lines:
+        for line in lines:
+            post = json.loads(line)
+            thread = post["conversation_id"]
+            start = starts.setdefault(thread, 1_600_000_000 + rng.randrange(30 * 86_400))
+            created = start + post["timestamp"] % 86_400
+            parent = post["reply_to"]
+            ancestors = [*chains.get(parent, []), parent] if parent else []
+            chains[post["id"]] = ancestors
+            references = ([ancestors[0]] + ancestors[-8:] if len(ancestors) > 9 else ancestors)
+            headers = [f"From: {post['speaker']} <{post['speaker']}@example.org>",
+                       f"Date: {time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime(created))}",
+                       f"Subject: {'Re: ' if parent else ''}thread {thread}", f"Message-ID: <{post['id']}@bench>"]
+            if parent:
+                headers += [f"In-Reply-To: <{parent}@bench>",
+                            "References: " + " ".join(f"<{r}@bench>" for r in references)]
+            body = "\n".join((">" + b if b.startswith("From ") else b) for b in post["text"].split("\n"))
+            messages.append((created, f"From {post['speaker']}@example.org "
+                                      f"{time.strftime('%a %b %d %H:%M:%S %Y', time.gmtime(created))}\n"
+                                      + "\n".join(headers) + "\n\n" + body + "\n\n"))
+    messages.sort(key=lambda item: item[0])
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        out.writelines(message for _, message in messages)
+    temporary.replace(path)
+
+
+def mbox_corpus(directory: Path, posts: int) -> Path:
+    path = directory / f"mailing-list-{posts}.mbox"
+    if not path.exists():
+        write_mbox(corpus(directory, posts), path)
+    return path
+
+
+def whole_read_reference(path: Path) -> dict[str, float]:
+    """Peak RSS and time of the mbox reader reading ``path`` whole (what ``label`` did before it streamed mbox)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    code = "import sys, threadlens; print(sum(len(t) for t in threadlens.read_threads(sys.argv[1])))"
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code, str(path)], env=env, stdout=subprocess.PIPE)
+    peak = peak_rss_of(process)
+    return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak["rss"] / 1e6}
+
+
 def pushshift_corpus(directory: Path, posts: int) -> Path:
     path = directory / f"pushshift-{posts}.jsonl"
     if not path.exists():
@@ -297,6 +349,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="directory for the corpora (kept between runs)")
     parser.add_argument("--pushshift-sizes", type=int, nargs="*", default=[10_000, 1_000_000],
                         help="also label these sizes as a Pushshift comment dump (threads interleaved by time)")
+    parser.add_argument("--mbox-sizes", type=int, nargs="*", default=[2_000, 20_000],
+                        help="also label these sizes as an mbox mailing-list archive (threads interleaved by time)")
     parser.add_argument("--no-embedding", action="store_true", help="skip the embedding-model figures")
     parser.add_argument("--embedding-model", default="connections", help="embedding stance model (name or path)")
     parser.add_argument("--embedding-workers", type=int, nargs="+", default=[1, 2])
@@ -309,6 +363,12 @@ def main() -> None:
     directory.mkdir(parents=True, exist_ok=True)
     measure_sizes(args.model, args.sizes, corpus, directory, args.model, args.workers)
     measure_sizes("pushshift dump", args.pushshift_sizes, pushshift_corpus, directory, args.model, args.workers)
+    measure_sizes("mbox", args.mbox_sizes, mbox_corpus, directory, args.model, args.workers)
+    if args.mbox_sizes:
+        largest = mbox_corpus(directory, max(args.mbox_sizes))
+        whole = whole_read_reference(largest)
+        print(f"mbox reference: reading {largest.name} ({largest.stat().st_size / 1e6:.0f} MB) whole with the mbox "
+              f"reader: {whole['seconds']:.1f} s, peak RSS {whole['peak_rss_mb']:.0f} MB", flush=True)
     if not args.no_embedding:
         from threadlens.stance.registry import available_models
 

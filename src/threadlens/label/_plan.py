@@ -14,7 +14,9 @@ reader claims it (a ConvoKit corpus). What becomes of each file:
   chain) a second pass indexes every line — its offset, line number and conversation — in numpy arrays (about
   90 bytes a post while planning, 27 bytes a post kept in the plan), and units are lists of line offsets,
   conversation by conversation, in order of first appearance.
-* **Anything else** a reader accepts (HTML pages, mailboxes, forum exports, Reddit and HN JSON, plain text)
+* **mbox files** are streamed too: one pass finds the messages and the ids their headers name, and units
+  are the messages of whole conversations (:mod:`._plan_mail`).
+* **Anything else** a reader accepts (HTML pages, maildirs, forum exports, Reddit and HN JSON, plain text)
   is read whole by its reader in the worker: consecutive small files share a unit, a big one is a unit
   of its own and needs memory in proportion to its size.
 
@@ -58,8 +60,8 @@ def key_hash(value: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One input to plan: ``kind`` is ``jsonl`` / ``convokit`` / ``reddit`` (streamed) or ``whole`` (read by its
-    reader)."""
+    """One input to plan: ``kind`` is ``jsonl`` / ``convokit`` / ``reddit`` / ``mbox`` (streamed) or ``whole``
+    (read by its reader)."""
 
     path: str
     kind: str
@@ -75,7 +77,9 @@ class Unit:
     ``kind`` is ``range`` (bytes ``start:end`` of a streamed JSONL file, whole conversations, the first
     line numbered ``first_line``), ``groups`` (lines at ``offsets`` — numbered ``lines`` — of a streamed
     file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
-    for lines whose reply chain loops) or ``files`` (each of ``files`` read whole). ``records`` says how
+    for lines whose reply chain loops), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]``, their
+    ``From`` lines numbered ``lines``: whole conversations, in file order) or ``files`` (each of ``files`` read
+    whole). ``records`` says how
     streamed lines are read: ``jsonl``, ``convokit`` or ``reddit`` (``raw_markup``: the Reddit file holds
     unescaped bodies, so none is unescaped — as the reader decides for a whole file). ``posts`` counts the
     record lines (0 when unknown before reading), ``size`` the bytes.
@@ -92,6 +96,7 @@ class Unit:
     lines: Any = None
     group_sizes: Any = None
     group_keys: Any = None
+    ends: Any = None
     files: tuple[str, ...] = ()
     input_format: str | None = None
     posts: int = 0
@@ -103,6 +108,9 @@ class Unit:
         reading = [self.records, self.raw_markup] if self.records == "reddit" else []
         if self.kind == "range":
             return [self.kind, self.path, self.start, self.end, self.first_line, *reading]
+        if self.kind == "messages":
+            return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
+                    hashlib.sha256(np.asarray(self.ends).tobytes()).hexdigest()]
         if self.kind == "groups":
             return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
                     hashlib.sha256(np.asarray(self.group_sizes).tobytes()).hexdigest(), *reading]
@@ -196,16 +204,22 @@ def _classify(path: Path, input_format: str | None) -> InputFile:
 
 
 def _streamed_kind(path: Path, input_format: str | None) -> str | None:
-    """``jsonl`` or ``reddit`` when that reader would read this file and it holds one record per line (judged
-    from its first 64 KiB); None for a file read whole."""
+    """``jsonl`` or ``reddit`` when that reader would read this file and it holds one record per line, ``mbox``
+    for an mbox (judged from its first 64 KiB); None for a file read whole."""
     from ..readers import Source, detect_reader
 
-    if input_format not in (None, "reddit"):
+    if input_format not in (None, "reddit", "mbox"):
         return None
     try:
         with open(path, "rb") as stream:
             head = stream.read(_SNIFF_BYTES)
     except OSError:
+        return None
+    if head.startswith(b"From ") and input_format in (None, "mbox"):
+        from ..readers.mail._mbox import looks_like_mbox
+
+        return "mbox" if looks_like_mbox(head.decode("utf-8", errors="replace")) else None
+    if input_format == "mbox":
         return None
     if head.startswith(_WIDE_BOMS) or b"\x00" in head or not head.lstrip(_BOM + b" \t\r\n").startswith(b"{"):
         return None
@@ -259,6 +273,18 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
     for item in files:
         if item.kind == "whole":
             pending.append(item)
+            continue
+        if item.kind == "mbox":
+            from ._plan_mail import mbox_units
+
+            mail_units = mbox_units(item.path, chunk_posts)
+            if mail_units is None:  # no mail in it: its reader says so
+                pending.append(replace(item, kind="whole"))
+                continue
+            flush_whole()
+            for unit in mail_units:
+                plan.units.append(replace(unit, index=len(plan.units)))
+            plan.modes[item.path] = "indexed"
             continue
         flush_whole()
         records = item.kind  # jsonl, convokit or reddit

@@ -55,6 +55,8 @@ def read_unit(unit: Unit) -> UnitInput:
         return _read_files(unit)
     if unit.kind == "range":
         return _from_lines(unit, _range_lines(unit), grouped=False)
+    if unit.kind == "messages":
+        return _read_messages(unit)
     return _from_lines(unit, _group_lines(unit), grouped=True)
 
 
@@ -236,20 +238,43 @@ def _read_files(unit: Unit) -> UnitInput:
         for number, thread in enumerate(threads, start=1):
             if thread.id is None:  # records need a thread id: the file's name (and number)
                 thread.id = Path(path).name if unnamed == 1 else f"{Path(path).name}#{number}"
-            notices: list[Notice] = []
-            for notice in thread.notices:
-                if notice.kind in _RECORD_NOTICES:
-                    out.rejects.append(Reject(path, notice.message, count=notice.count))
-                else:
-                    notices.append(notice)
-            out.notices.extend(n.message for n in notices)
+            _take_notices(path, thread.notices, out)
             if len(thread):
                 out.threads.append(thread)
     return out
 
 
+def _read_messages(unit: Unit) -> UnitInput:
+    """The threads of a unit of mbox messages, as the mbox reader threads them."""
+    from ..readers.mail._mbox import unescape_message
+    from ..readers.mail._reader import mbox_threads
+
+    def entries() -> Iterator[tuple[int, bytes]]:
+        with open(unit.path, "rb") as stream:
+            for start, end, number in zip(unit.offsets.tolist(), unit.ends.tolist(), unit.lines.tolist()):
+                stream.seek(start)
+                yield number, unescape_message(stream.read(end - start))
+
+    out = UnitInput()
+    threads, notices = mbox_threads(entries(), source=unit.path)
+    _take_notices(unit.path, notices, out)
+    for thread in threads:
+        _take_notices(unit.path, thread.notices, out)
+        out.threads.append(thread)
+    return out
+
+
+def _take_notices(source: str, notices: list[Notice], out: UnitInput) -> None:
+    """Reader notices into ``out``: those saying records were left out as rejects, the others as notices."""
+    for notice in notices:
+        if notice.kind in _RECORD_NOTICES:
+            out.rejects.append(Reject(source, notice.message, count=notice.count))
+        else:
+            out.notices.append(notice.message)
+
+
 #: Reader notices that mean records were left out: they go to the rejects file (with their count).
-_RECORD_NOTICES = frozenset({"skipped_line", "duplicate_id", "skipped_post"})
+_RECORD_NOTICES = frozenset({"skipped_line", "duplicate_id", "skipped_post", "skipped_message", "skipped_file"})
 
 
 def _kept(line: bytes) -> str:

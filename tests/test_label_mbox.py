@@ -1,0 +1,174 @@
+"""``threadlens label`` streams mbox files: whole conversations per unit, the records the mbox reader gives."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from threadlens import read_threads
+from threadlens.label import label_corpus, label_threads, read_labelled
+from threadlens.label._plan import expand_inputs, plan_inputs
+from threadlens.readers.mail import _mbox
+from threadlens.readers.mail._mbox import mbox_entries, split_mbox
+from threadlens.readers.mail._message import message_links, parse_message
+
+MODEL = "connections-lexical"
+
+_SAYINGS = [
+    "People hire the ones they already trust, and trust comes from knowing someone for years.",
+    "Being good at the work is what kept me employed through three layoffs, not lunches.",
+    "Nobody vouched for me at the start; my code review record did the talking.",
+    "Being likable opens the door but skill decides whether you stay in the room.",
+    "Every promotion I got came from a manager who liked working with me.",
+    "Qualifications get you the interview and relationships get you the offer.",
+    "From my experience the quiet experts get passed over for the charming ones.",
+    "I would rather be the person everyone wants on their project than the smartest one.",
+]
+
+
+def _message(rng: random.Random, message_id: str | None, subject: str, *, parent: tuple[str, list[str]] | None,
+             author: str, day: int, crlf: bool = False, quote: str | None = None) -> tuple[str, list[str]]:
+    headers = [f"From: {author} <{author.lower()}@example.org>", f"Date: Mon, {day} Jan 2024 10:00:00 +0000",
+               f"Subject: {'Re: ' if parent else ''}{subject}"]
+    if message_id is not None:
+        headers.append(f"Message-ID: <{message_id}>")
+    references: list[str] = []
+    if parent is not None:
+        references = [*parent[1], parent[0]]
+        headers += [f"In-Reply-To: <{parent[0]}>", "References: " + " ".join(f"<{r}>" for r in references)]
+    body = []
+    if quote:
+        body += ["On Monday someone wrote:", f"> {quote}", ""]
+    body += rng.sample(_SAYINGS, 2)
+    text = "\n".join([*headers, "", *body, ""])
+    return (text.replace("\n", "\r\n") if crlf else text), references
+
+
+def _mbox_text(seed: int = 0, conversations: int = 6, replies: int = 5) -> str:
+    """Interleaved conversations with the awkward cases of real archives."""
+    rng = random.Random(seed)
+    entries: list[str] = []
+    open_threads: list[tuple[str, list[str], str]] = []  # (id, references, text) of the messages so far
+    day = 1
+    for number in range(conversations):
+        root = f"root{number}@lists.example.org"
+        text, refs = _message(rng, root, f"Topic {number}", parent=None, author=f"Ann{number}", day=day)
+        entries.append(text)
+        open_threads.append((root, refs, text))
+    for number in range(conversations * replies):
+        parent_id, parent_refs, parent_text = rng.choice(open_threads)
+        message_id = f"m{number}@mail.example.org"
+        quoted = next(line for line in parent_text.split("\n")[::-1] if len(line) > 30).strip("\r")
+        text, refs = _message(rng, message_id, "Topic", parent=(parent_id, parent_refs), author=f"Bob{number % 7}",
+                              day=1 + number % 27, crlf=number == 7, quote=quoted if number % 3 == 0 else None)
+        entries.append(text)
+        open_threads.append((message_id, refs, text))
+    # A repeated Message-ID (the first is kept), a message without one read twice (one copy kept), a reply
+    # without one, replies to a message missing from the archive, a loop of References, an entry without mail.
+    entries.append(_message(rng, "root0@lists.example.org", "Topic 0", parent=None, author="Copycat", day=9)[0])
+    anonymous = _message(rng, None, "Anonymous", parent=None, author="Anon", day=10)[0]
+    entries += [anonymous, anonymous]
+    entries.append(_message(rng, None, "Topic", parent=("m3@mail.example.org", []), author="Anon", day=11)[0])
+    for k in range(2):
+        entries.append(_message(rng, f"orphan{k}@x.org", "Lost", parent=("gone@x.org", []), author="Cy", day=12)[0])
+    entries.append(_message(rng, "loopa@x.org", "Loop", parent=("loopb@x.org", []), author="Dee", day=13)[0])
+    entries.append(_message(rng, "loopb@x.org", "Loop", parent=("loopa@x.org", []), author="Eve", day=13)[0])
+    entries.append("this entry has no mail headers\nonly words\n")
+    rng.shuffle(entries)
+    # mboxrd escaping of a body line starting with "From "
+    return "".join(f"From sender@example.org Mon Jan  1 10:00:00 2024\n{_escaped(e)}\n" for e in entries)
+
+
+def _escaped(message: str) -> str:
+    return "\n".join((">" + line if line.startswith(("From ", ">From ")) else line) for line in message.split("\n"))
+
+
+def _by_id(records) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    return {r["id"]: json.loads(json.dumps(r, default=str)) for r in records}
+
+
+@pytest.fixture(scope="module")
+def mbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mbox") / "list.mbox"
+    path.write_text(_mbox_text(), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1000])
+def test_label_streams_an_mbox_as_the_reader_reads_it(mbox: Path, tmp_path: Path, chunk: int) -> None:
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus([mbox], out, model=MODEL, chunk_posts=chunk, workers=1)
+    assert report.modes == {str(mbox): "indexed"}
+    expected = _by_id(label_threads(read_threads(mbox), model=MODEL))
+    assert _by_id(read_labelled(out)) == expected
+    assert len(expected) == 6 + 30 + 1 + 1 + 2 + 2  # roots, replies, one anonymous copy, its reply, orphans, loop
+    # the repeated Message-ID, the second anonymous copy and the entry without headers, each counted
+    assert report.rejected == 3
+    reasons = [json.loads(line)["reason"] for line in out.with_name("labels.rejects.jsonl").read_text().splitlines()]
+    assert any("repeat a Message-ID" in r for r in reasons) and any("without mail headers" in r for r in reasons)
+    assert report.threads == len(read_threads(mbox))
+
+
+def test_label_mbox_units_hold_whole_conversations_in_file_order(mbox: Path) -> None:
+    plan = plan_inputs(expand_inputs([mbox]), chunk_posts=4)
+    assert {unit.kind for unit in plan.units} == {"messages"} and len(plan.units) > 3
+    seen: set[int] = set()
+    for unit in plan.units:
+        offsets = unit.offsets.tolist()
+        assert offsets == sorted(offsets) and not seen & set(offsets)
+        seen |= set(offsets)
+    assert len(seen) == len(split_mbox(mbox.read_bytes(), name="x"))
+    assert plan.digest() == plan_inputs(expand_inputs([mbox]), chunk_posts=4).digest()
+
+
+def test_label_mbox_with_two_workers_writes_the_same_bytes(mbox: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    label_corpus([mbox], one, model=MODEL, chunk_posts=5, workers=1)
+    label_corpus([mbox], two, model=MODEL, chunk_posts=5, workers=2)
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_an_mbox_without_mail_is_refused_by_its_reader(tmp_path: Path) -> None:
+    path = tmp_path / "empty.mbox"
+    path.write_text("From someone@example.org Mon Jan  1 10:00:00 2024\nno headers here\n\nat all\n")
+    report = label_corpus([path], tmp_path / "out.jsonl", model=MODEL, workers=1)
+    assert report.posts == 0 and report.unreadable_files == 1 and report.modes == {}
+
+
+@pytest.mark.parametrize("piece", [1, 5, 64])
+def test_mbox_entries_in_small_pieces_split_as_the_whole_file(mbox: Path, piece: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    data = mbox.read_bytes() + b"From a@b Mon Jan  1 10:00:00 2024\nSubject: " + b"x" * 300 + b"\n\nlong\n"
+    expected = [(line, start, end) for line, start, end, _ in mbox_entries(io.BytesIO(data))]
+    monkeypatch.setattr(_mbox, "_PIECE_BYTES", piece)
+    pieces = list(mbox_entries(io.BytesIO(data), header_bytes=1 << 20))
+    assert [(line, start, end) for line, start, end, _ in pieces] == expected
+    for _, start, _, header in pieces:  # the header block: the message's bytes up to its first blank line
+        assert data[start:].startswith(header) and data[start + len(header):].startswith((b"\n", b"\r\n"))
+
+
+def test_message_links_of_a_header_block_equal_the_full_parse(shared: Path) -> None:
+    for name in ("default.mbox", "lkml.mbox"):
+        data = (shared / "data" / "mail" / "notmuch" / name).read_bytes()
+        entries = list(mbox_entries(io.BytesIO(data), header_bytes=1 << 20))
+        assert len(entries) > 40
+        for _, start, end, header in entries:
+            message = parse_message(_mbox.unescape_message(data[start:end]))
+            links = message_links(header)
+            assert (links is None) == (message is None)
+            if message is not None and links is not None:
+                assert (links.id, links.message_id, links.in_reply_to, links.references) == \
+                    (message.id, message.message_id, message.in_reply_to, message.references)
+
+
+def test_label_streams_the_notmuch_archives_like_the_reader(shared: Path, tmp_path: Path) -> None:
+    for name in ("default.mbox", "lkml.mbox"):
+        path = shared / "data" / "mail" / "notmuch" / name
+        out = tmp_path / f"{name}.jsonl"
+        report = label_corpus([path], out, model=MODEL, chunk_posts=7, workers=1)
+        assert report.modes == {str(path): "indexed"} and report.units > 3
+        assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(path), model=MODEL))
