@@ -138,7 +138,7 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     state = RunDirectory(target, settings.record_format, run)
     state.check(force=force)
     # The first scan of a big file runs in parallel here, whatever engine labels it (the plan is the same).
-    plan = _plan_with_status(files, chunk_posts, input_format, progress, workers or default_workers())
+    plan = _plan_with_status(files, chunk_posts, input_format, progress, workers or default_workers(), state.spool)
     done = state.open(plan.digest(), force=force)
     todo = [unit for unit in plan.units if unit.index not in done]
     report = LabelReport(output=target, format=kind, model=info.name, model_version=info.version,
@@ -169,13 +169,13 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
 
 
 def _plan_with_status(files: list[Any], chunk_posts: int, input_format: str | None, progress: bool,
-                      workers: int) -> Any:
+                      workers: int, spool: Path) -> Any:
     if not progress:
-        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format, workers=workers)
+        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format, workers=workers, spool=spool)
     from rich.console import Console
 
     with Console(stderr=True).status(f"reading how {len(files):,} input file(s) are laid out", spinner="dots"):
-        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format, workers=workers)
+        return plan_inputs(files, chunk_posts=chunk_posts, input_format=input_format, workers=workers, spool=spool)
 
 
 def label_threads(threads: Sequence[Thread], *, model: str | os.PathLike[str] | StanceLabeler | None = None,

@@ -68,6 +68,7 @@ class InputFile:
     size: int
     mtime_ns: int
     records: str | None = None  # the file holding the records of a streamed ConvoKit corpus
+    compression: str | None = None  # gzip, bzip2, xz or zstd: streamed from a decompressed copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,12 @@ class Unit:
     posts: int = 0
     size: int = 0
     raw_markup: bool = False
+    name: str = ""  # the input as the user named it, when ``path`` is its decompressed copy
+
+    @property
+    def shown_path(self) -> str:
+        """The input file as rejects and notices name it."""
+        return self.name or self.path
 
     def describe(self) -> list[Any]:
         """What the unit covers, as plain data (for the plan's digest)."""
@@ -198,23 +205,38 @@ def _directory_reader(directory: Path) -> InputFile | None:
 
 
 def _classify(path: Path, input_format: str | None) -> InputFile:
+    from ..readers._compressed import compression_of
+
     stat = path.stat()
-    kind = "jsonl" if input_format == "jsonl" else _streamed_kind(path, input_format) or "whole"
-    return InputFile(str(path), kind, stat.st_size, stat.st_mtime_ns)
+    compression = compression_of(path)
+    kind = "jsonl" if input_format == "jsonl" else _streamed_kind(path, input_format, compression) or "whole"
+    return InputFile(str(path), kind, stat.st_size, stat.st_mtime_ns, compression=compression)
 
 
-def _streamed_kind(path: Path, input_format: str | None) -> str | None:
+def _head(path: Path, compression: str | None) -> bytes:
+    """The first 64 KiB of a file (decompressed); empty when it can't be read (its reader will say why)."""
+    from ..readers._compressed import open_decompressed
+
+    try:
+        if compression is None:
+            with open(path, "rb") as stream:
+                return stream.read(_SNIFF_BYTES)
+        with open_decompressed(path, compression) as stream:
+            return stream.read(_SNIFF_BYTES)
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001  # OSError, or a damaged stream: read whole, its reader says what is wrong
+        return b""
+
+
+def _streamed_kind(path: Path, input_format: str | None, compression: str | None = None) -> str | None:
     """``jsonl`` or ``reddit`` when that reader would read this file and it holds one record per line, ``mbox``
-    for an mbox (judged from its first 64 KiB); None for a file read whole."""
+    for an mbox (judged from its first 64 KiB, decompressed); None for a file read whole."""
     from ..readers import Source, detect_reader
 
     if input_format not in (None, "reddit", "mbox"):
         return None
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(_SNIFF_BYTES)
-    except OSError:
-        return None
+    head = _head(path, compression)
     if head.startswith(b"From ") and input_format in (None, "mbox"):
         from ..readers.mail._mbox import looks_like_mbox
 
@@ -250,10 +272,12 @@ def _first_line_is_a_reddit_record(text: str) -> bool:
 # -- planning -------------------------------------------------------------------------------------------
 
 def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_POSTS,
-                input_format: str | None = None, workers: int = 1) -> Plan:
+                input_format: str | None = None, workers: int = 1, spool: Path | None = None) -> Plan:
     """Cut the inputs into units (scanning the streamed files once, twice when they need an index).
 
     ``workers`` processes share the first scan of a big file; the plan is the same for any number of them.
+    A compressed file that would stream is decompressed into ``spool`` (once: a copy already there is
+    reused) and streamed from there; without ``spool`` it is read whole.
     """
     if chunk_posts < 1:
         raise InputError(f"chunk size must be at least 1 post, got {chunk_posts}")
@@ -270,30 +294,42 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
             plan.units.append(Unit(index=len(plan.units), kind="files", files=tuple(f.path for f in take),
                                    input_format=input_format, size=size))
 
-    for item in files:
-        if item.kind == "whole":
+    for number, item in enumerate(files):
+        if item.kind == "whole" or (item.compression is not None and spool is None):
             pending.append(item)
             continue
+        source = item.records or item.path
+        if item.compression is not None and spool is not None:
+            source = _decompressed(item, number, spool)
+        name = item.path if item.compression is not None else ""
         if item.kind == "mbox":
             from ._plan_mail import mbox_units
 
-            mail_units = mbox_units(item.path, chunk_posts)
-            if mail_units is None:  # no mail in it: its reader says so
+            units = mbox_units(source, chunk_posts)
+            if units is None:  # no mail in it: its reader says so
                 pending.append(replace(item, kind="whole"))
                 continue
-            flush_whole()
-            for unit in mail_units:
-                plan.units.append(replace(unit, index=len(plan.units)))
-            plan.modes[item.path] = "indexed"
-            continue
+            mode = "indexed"
+        else:  # jsonl, convokit or reddit
+            units, mode = _plan_stream(source, item.kind, chunk_posts, first_index=0, workers=workers)
         flush_whole()
-        records = item.kind  # jsonl, convokit or reddit
-        units, mode = _plan_stream(item.records or item.path, records, chunk_posts, first_index=len(plan.units),
-                                   workers=workers)
-        plan.units.extend(units)
+        for unit in units:
+            plan.units.append(replace(unit, index=len(plan.units), name=name))
         plan.modes[item.path] = mode
     flush_whole()
     return plan
+
+
+def _decompressed(item: InputFile, number: int, spool: Path) -> str:
+    """The decompressed copy of a compressed input in ``spool``, made unless it is there already."""
+    from ..readers._compressed import decompress_to
+
+    identity = hashlib.sha256(json.dumps([item.path, item.size, item.mtime_ns]).encode()).hexdigest()[:16]
+    target = spool / f"{number:04d}-{identity}.{'mbox' if item.kind == 'mbox' else 'jsonl'}"
+    if not target.exists():
+        spool.mkdir(parents=True, exist_ok=True)
+        decompress_to(Path(item.path), item.compression or "", target)
+    return str(target)
 
 
 def _plan_stream(path: str, records: str, chunk_posts: int, *, first_index: int,

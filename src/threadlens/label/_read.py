@@ -101,32 +101,33 @@ def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes]], *, grouped:
         record, had_bad_bytes = parse_line(line)
         replaced += had_bad_bytes
         if record is None:
-            out.rejects.append(Reject(unit.path, "not a JSON object on one line", line=number,
+            out.rejects.append(Reject(unit.shown_path, "not a JSON object on one line", line=number,
                                       record=_kept(line)))
             continue
         post_id, conversation, _ = record_key(record, records=unit.records)
         if post_id is None:
             reason = posts.unusable(record)
             if reason is not None:
-                out.rejects.append(Reject(unit.path, f"record {reason}", line=number, record=_kept(line)))
+                out.rejects.append(Reject(unit.shown_path, f"record {reason}", line=number, record=_kept(line)))
             continue
         if grouped and group_keys[group] == 0:
-            out.rejects.append(Reject(unit.path, "reply_to links form a cycle (or lead into one); fix a reply_to",
+            out.rejects.append(Reject(unit.shown_path,
+                                      "reply_to links form a cycle (or lead into one); fix a reply_to",
                                       line=number, id=post_id))
             continue
         try:
             post = posts.post(record)
         except ValueError as exc:
-            out.rejects.append(Reject(unit.path, f"record {exc}", line=number, id=post_id, record=_kept(line)))
+            out.rejects.append(Reject(unit.shown_path, f"record {exc}", line=number, id=post_id, record=_kept(line)))
             continue
         key = (group, "" if grouped else conversation or "")
         conversations.setdefault(key, []).append((number, post, conversation))
     if replaced:
-        out.notices.append(f"{unit.path}: replaced invalid UTF-8 bytes with U+FFFD on {replaced} line(s)")
-    out.notices.extend(posts.notices(unit.path))
+        out.notices.append(f"{unit.shown_path}: replaced invalid UTF-8 bytes with U+FFFD on {replaced} line(s)")
+    out.notices.extend(posts.notices(unit.shown_path))
     for (group, conversation), items in conversations.items():
         thread_id = _thread_id(items, group_keys[group]) if grouped else conversation
-        thread, rejects = _thread(unit.path, thread_id, items)
+        thread, rejects = _thread(unit.shown_path, thread_id, items)
         out.rejects.extend(rejects)
         if thread is not None:
             out.threads.append(thread)
@@ -256,10 +257,10 @@ def _read_messages(unit: Unit) -> UnitInput:
                 yield number, unescape_message(stream.read(end - start))
 
     out = UnitInput()
-    threads, notices = mbox_threads(entries(), source=unit.path)
-    _take_notices(unit.path, notices, out)
+    threads, notices = mbox_threads(entries(), source=unit.shown_path)
+    _take_notices(unit.shown_path, notices, out)
     for thread in threads:
-        _take_notices(unit.path, thread.notices, out)
+        _take_notices(unit.shown_path, thread.notices, out)
         out.threads.append(thread)
     return out
 

@@ -2,7 +2,7 @@
 
 While ``OUT`` is being labelled, ``OUT.parts/`` holds ``run.json`` (what the run is: inputs, model, options,
 the plan's digest) and one chunk per finished unit: ``NNNNNNNN.<format>`` (the records) and
-``NNNNNNNN.json`` (counts, rejects, notices). Each file is written under a temporary name, flushed to disk and
+``NNNNNNNN.json`` (counts, rejects, notices), and ``inputs/``, the decompressed copies of compressed inputs. Each file is written under a temporary name, flushed to disk and
 renamed, the ``.json`` last: a unit is done exactly when its ``.json`` is there and its chunk has the size it records,
 so a process killed at any instant — ``kill -9`` included — leaves only finished units, and a rerun of the
 same command labels the others. When every unit is done the chunks are joined, in plan order, into ``OUT``
@@ -33,6 +33,7 @@ __all__ = ["RunDirectory", "RunTotals", "UnitSummary", "state_path", "rejects_pa
 
 _RUN = "run.json"
 _ASSEMBLED = "assembled.json"
+_INPUTS = "inputs"
 _FORMAT_VERSION = 1
 
 
@@ -89,10 +90,23 @@ class RunDirectory:
             if not self.assembled():
                 self._refuse_existing()
             return
-        if self.path.exists():
+        if self.path.exists() and not self._holds_only_inputs():
             raise InputError("exists and is not a threadlens labelling run; move it away or pass --force",
                              source=str(self.path))
         self._refuse_existing()
+
+    @property
+    def spool(self) -> Path:
+        """Where compressed inputs are decompressed to (kept until the run ends, so a rerun reuses them)."""
+        return self.path / _INPUTS
+
+    def _holds_only_inputs(self) -> bool:
+        """Whether the run directory holds nothing but decompressed inputs (a run stopped while planning)."""
+        try:
+            return self.path.is_dir() and not self.path.is_symlink() and \
+                {entry.name for entry in os.scandir(self.path)} == {_INPUTS}
+        except OSError:
+            return False
 
     def _refuse_existing(self) -> None:
         for path in (self.output, self.rejects):
@@ -110,9 +124,11 @@ class RunDirectory:
                                  "start over", source=str(self.path))
             self.resumed = True
             return self.done()
+        temporary = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent))
+        if self.spool.is_dir() and not self.path.is_symlink():
+            os.rename(self.spool, temporary / _INPUTS)  # the decompressed inputs the plan was made from
         if self.path.exists() or self.path.is_symlink():
             remove_path(self.path)
-        temporary = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent))
         (temporary / _RUN).write_text(json.dumps(self.run, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         temporary.rename(self.path)
         return set()

@@ -19,7 +19,7 @@ from typing import IO, Union
 from ..errors import InputError
 from ..thread import Notice
 
-__all__ = ["Source", "SourceLike", "load_source", "decode_bytes", "looks_like_path"]
+__all__ = ["Source", "SourceLike", "load_source", "file_bytes", "decode_bytes", "looks_like_path"]
 
 SourceLike = Union[str, "os.PathLike[str]", bytes, IO[str], IO[bytes]]
 
@@ -33,6 +33,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _BINARY_PROBE = 65536
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+_COMPRESSION_SUFFIXES = frozenset({".gz", ".bz2", ".xz", ".zst", ".zstd"})
 
 
 @dataclass(slots=True)
@@ -46,7 +47,13 @@ class Source:
 
     @property
     def suffix(self) -> str:
-        return self.path.suffix.lower() if self.path is not None else ""
+        """The file's suffix, lower-cased, under a compression suffix (``.json`` for ``thread.json.gz``)."""
+        if self.path is None:
+            return ""
+        suffixes = [s.lower() for s in self.path.suffixes]
+        while suffixes and suffixes[-1] in _COMPRESSION_SUFFIXES:
+            suffixes.pop()
+        return suffixes[-1] if suffixes else ""
 
 
 def looks_like_path(value: str) -> bool:
@@ -92,12 +99,23 @@ def load_source(source: SourceLike, *, name: str | None = None) -> Source:
     if path.is_dir():
         raise InputError("is a directory; pass a thread file (or a directory of files to `threadlens label`)",
                          source=label)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"can't be read ({exc.strerror or exc}); check its permissions", source=label) from None
+    data = file_bytes(path, name=label)
     text, notices = decode_bytes(data, name=label)
     return Source(name=label, text=text, path=path, notices=notices)
+
+
+def file_bytes(path: Path, *, name: str | None = None) -> bytes:
+    """A file's bytes, decompressed when it is gzip, bzip2, xz or Zstandard (see :mod:`._compressed`)."""
+    from ._compressed import compression_of, read_decompressed
+
+    label = name or str(path)
+    try:
+        kind = compression_of(path)
+        if kind is not None:
+            return read_decompressed(path, kind, name=label)
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"can't be read ({exc.strerror or exc}); check its permissions", source=label) from None
 
 
 def decode_bytes(data: bytes, *, name: str) -> tuple[str, list[Notice]]:

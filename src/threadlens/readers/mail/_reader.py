@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from ...errors import InputError
 from ...thread import Notice, Post, Segment, Thread
 from .._linking import LoosePost, build_threads
-from .._source import Source
+from .._source import Source, file_bytes
 from ._mbox import split_mbox
 from ._message import MailMessage, Problem, message_ids, parse_message
 from ._threading import link_messages
@@ -239,11 +239,7 @@ def _raw_bytes(source: Source) -> bytes:
     The text-level decoding notices of the source no longer apply then, and are dropped.
     """
     if source.path is not None:
-        try:
-            data = source.path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"can't be read ({exc.strerror or exc}); check its permissions",
-                             source=source.name) from None
+        data = file_bytes(source.path, name=source.name)
         source.notices.clear()
         return data
     return source.text.encode("utf-8", "surrogateescape")
