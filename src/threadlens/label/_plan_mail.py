@@ -20,7 +20,7 @@ from ._plan import _CHUNK_BYTES, Unit
 
 __all__ = ["mbox_units"]
 
-_HEADER_BYTES = 256 << 10  # a header block is read up to this size
+_HEADER_BYTES = 1 << 20  # a header block is read up to this size
 _HASH_PIECE = 1 << 20
 
 
