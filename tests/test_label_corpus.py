@@ -160,21 +160,41 @@ def test_label_resumes_a_broken_run(corpus: Path, reference: tuple[Path, list[di
 def test_label_finishes_a_run_killed_after_the_rename(corpus: Path, reference: tuple[Path, list[dict]],
                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "labels.jsonl"
-    original = _state.remove_path
 
-    def killed(path: Path) -> None:
-        if path.name.endswith(".parts"):
-            raise KeyboardInterrupt  # the process dies between renaming OUT into place and cleaning up
-        original(path)
+    def killed(self) -> None:  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt  # the process dies between renaming OUT into place and cleaning up
 
     with monkeypatch.context() as patch:
-        patch.setattr(_state, "remove_path", killed)
+        patch.setattr(_state.RunDirectory, "_discard", killed)
         with pytest.raises(KeyboardInterrupt):
             label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
     assert out.exists() and (tmp_path / "labels.jsonl.parts").exists()
     report = label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
     assert report.resumed_units == report.units and report.labelled_now == 0
     assert out.read_bytes() == reference[0].read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.jsonl"]
+
+
+def test_a_run_directory_killed_while_deleted_is_gone_whole(corpus: Path, reference: tuple[Path, list[dict]],
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "labels.jsonl"
+    original = _state.remove_path
+
+    def killed(path: Path) -> None:
+        if path.name.endswith(".removed"):
+            (path / "run.json").unlink()  # half deleted ...
+            raise KeyboardInterrupt  # ... when the process dies
+        original(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_state, "remove_path", killed)
+        with pytest.raises(KeyboardInterrupt):
+            label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
+    # OUT is whole and no half-deleted run directory sits in OUT.parts' place: the run is simply done.
+    assert out.read_bytes() == reference[0].read_bytes() and not (tmp_path / "labels.jsonl.parts").exists()
+    with pytest.raises(InputError, match="already exists"):
+        label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.jsonl"]  # the hidden leftover went too
 
 
 def _broken_run(corpus: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -53,11 +53,19 @@ def _processes_writing(out: Path) -> list[int]:
     return found
 
 
-def test_label_survives_kill_9_at_random_points(tmp_path: Path) -> None:
+@pytest.mark.parametrize("compressed", [False, True], ids=["jsonl", "jsonl.zst"])
+def test_label_survives_kill_9_at_random_points(tmp_path: Path, compressed: bool) -> None:
     corpus = tmp_path / "corpus.jsonl"
     posts = write_corpus(corpus, copies=3)
     reference = tmp_path / "reference.jsonl"
     label_corpus([corpus], reference, model=MODEL, workers=1, chunk_posts=int(CHUNK))
+    if compressed:  # kills also land while the run decompresses it into OUT.parts/inputs/
+        import zstandard
+
+        packed = tmp_path / "corpus.jsonl.zst"
+        packed.write_bytes(zstandard.ZstdCompressor().compress(corpus.read_bytes()))
+        corpus.unlink()
+        corpus = packed
     units = -(-posts // int(CHUNK))
     out = tmp_path / "labels.jsonl"
     parts = tmp_path / "labels.jsonl.parts"
@@ -82,10 +90,15 @@ def test_label_survives_kill_9_at_random_points(tmp_path: Path) -> None:
         while _processes_writing(out) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not _processes_writing(out)
-        assert not out.exists() or _committed(parts) == units  # nothing half-written in OUT's place
+        # Nothing half-written in OUT's place; and the run directory is whole or gone, never half-deleted.
+        assert not out.exists() or not parts.exists() or _committed(parts) == units
+        if out.exists() and not parts.exists():
+            break  # the kill came after the run had finished
     assert kills >= 1
-    finished = subprocess.run(_command(corpus, out), env=_env(), capture_output=True, timeout=120)
-    assert finished.returncode == 0, finished.stderr.decode()
+    if parts.exists() or not out.exists():
+        finished = subprocess.run(_command(corpus, out), env=_env(), capture_output=True, timeout=120)
+        assert finished.returncode == 0, finished.stderr.decode()
+        assert not list(tmp_path.glob(".labels*"))  # no run directory or output left half made or deleted
     assert not parts.exists()
     assert out.read_bytes() == reference.read_bytes()
     keys = [(r["thread"], r["id"]) for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())]

@@ -15,6 +15,7 @@ directory whose ``run.json`` describes another run.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -34,6 +35,7 @@ __all__ = ["RunDirectory", "RunTotals", "UnitSummary", "state_path", "rejects_pa
 _RUN = "run.json"
 _ASSEMBLED = "assembled.json"
 _INPUTS = "inputs"
+_REMOVED = ".removed"
 _FORMAT_VERSION = 1
 
 
@@ -79,6 +81,7 @@ class RunDirectory:
         if not self.output.parent.is_dir():
             raise InputError(f"can't be written: folder {str(self.output.parent)!r} does not exist",
                              source=str(self.output))
+        self._remove_leftovers()
         existing = self._existing_run()
         if force:
             return
@@ -222,8 +225,27 @@ class RunDirectory:
                 remove_path(temporary)
                 raise
         self._write_rejects(count, totals.reject_entries)
-        remove_path(self.path)
+        self._discard()
         return totals
+
+    def _discard(self) -> None:
+        """Remove the run directory: renamed away first, so a process killed while deleting it leaves no
+        half-deleted run directory behind (only a hidden one, which the next run of ``OUT`` removes)."""
+        doomed = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=_REMOVED, dir=self.path.parent))
+        os.replace(self.path, doomed)
+        remove_path(doomed)
+
+    def _remove_leftovers(self) -> None:
+        """What an earlier run of ``OUT`` killed at the wrong instant left: a run directory it was creating
+        (``.tmp``) or had renamed away to delete (``.removed``), an output or rejects file it was writing."""
+        for suffix in (".tmp", _REMOVED):
+            for leftover in self.path.parent.glob(f".{glob.escape(self.path.name)}.*{suffix}"):
+                if leftover.is_dir() and not leftover.is_symlink():
+                    remove_path(leftover)
+        for name in (self.output.name, self.rejects.name):  # mkstemp's names: 8 random characters
+            for leftover in self.path.parent.glob(f".{glob.escape(name)}.{'?' * 8}.tmp"):
+                if leftover.is_file() and not leftover.is_symlink():
+                    leftover.unlink()
 
     def _write_rejects(self, count: int, entries: int) -> None:
         if not entries:
