@@ -1,4 +1,5 @@
-"""``threadlens label`` streams mbox files: whole conversations per unit, the records the mbox reader gives."""
+"""``threadlens label`` streams mbox files and maildirs: whole conversations per unit, the records the mail
+readers give."""
 
 from __future__ import annotations
 
@@ -172,3 +173,46 @@ def test_label_streams_the_notmuch_archives_like_the_reader(shared: Path, tmp_pa
         report = label_corpus([path], out, model=MODEL, chunk_posts=7, workers=1)
         assert report.modes == {str(path): "indexed"} and report.units > 3
         assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(path), model=MODEL))
+
+
+def _maildir(mbox: Path, directory: Path) -> Path:
+    """The messages of an mbox as a maildir's files (``cur/``, names in shuffled order) plus a file that
+    is no mail."""
+    (directory / "cur").mkdir(parents=True)
+    (directory / "new").mkdir()
+    entries = split_mbox(mbox.read_bytes(), name="x")
+    names = random.Random(1).sample(range(10_000), len(entries))
+    for name, (_, message) in zip(names, entries):
+        (directory / "cur" / f"{name:05d}.host:2,S").write_bytes(message)
+    (directory / "new" / "junk").write_bytes(b"just some words\nno headers\n")
+    return directory
+
+
+@pytest.mark.parametrize(("chunk", "forced"), [(2, None), (1000, None), (2, "maildir")])
+def test_label_streams_a_maildir_as_the_reader_reads_it(mbox: Path, tmp_path: Path, chunk: int,
+                                                        forced: str | None) -> None:
+    maildir = _maildir(mbox, tmp_path / "Maildir")
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus([maildir], out, model=MODEL, chunk_posts=chunk, workers=1, input_format=forced)
+    assert report.modes == {str(maildir): "indexed"}
+    plan = plan_inputs(expand_inputs([maildir]), chunk_posts=chunk)
+    assert {unit.kind for unit in plan.units} == {"mailfiles"} and (len(plan.units) > 3) == (chunk == 2)
+    assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(maildir), model=MODEL))
+    # as from the mbox: the repeated Message-ID, the second anonymous copy; and the two entries without headers
+    assert report.rejected == 4
+
+
+def test_label_streams_the_notmuch_maildirs_like_the_reader(shared: Path, tmp_path: Path) -> None:
+    for name in ("default", "lkml"):
+        path = shared / "data" / "mail" / "notmuch" / name
+        out = tmp_path / f"{name}.jsonl"
+        report = label_corpus([path], out, model=MODEL, chunk_posts=9, workers=1)
+        assert report.modes == {str(path): "indexed"} and report.units > 3
+        assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(path), model=MODEL))
+
+
+def test_a_changed_maildir_is_another_run(mbox: Path, tmp_path: Path) -> None:
+    maildir = _maildir(mbox, tmp_path / "Maildir")
+    before = expand_inputs([maildir])[0]
+    (maildir / "new" / "junk").write_bytes(b"changed\n")
+    assert expand_inputs([maildir])[0].mtime_ns != before.mtime_ns

@@ -14,8 +14,8 @@ reader claims it (a ConvoKit corpus). What becomes of each file:
   chain) a second pass indexes every line — its offset, line number and conversation — in numpy arrays (about
   90 bytes a post while planning, 27 bytes a post kept in the plan), and units are lists of line offsets,
   conversation by conversation, in order of first appearance.
-* **mbox files** are streamed too: one pass finds the messages and the ids their headers name, and units
-  are the messages of whole conversations (:mod:`._plan_mail`).
+* **mbox files and maildirs** are streamed too: one pass finds the messages and the ids their headers name,
+  and units are the messages of whole conversations (:mod:`._plan_mail`).
 * **Anything else** a reader accepts (HTML pages, maildirs, forum exports, Reddit and HN JSON, plain text)
   is read whole by its reader in the worker: consecutive small files share a unit, a big one is a unit
   of its own and needs memory in proportion to its size.
@@ -60,8 +60,8 @@ def key_hash(value: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One input to plan: ``kind`` is ``jsonl`` / ``convokit`` / ``reddit`` / ``mbox`` (streamed) or ``whole``
-    (read by its reader)."""
+    """One input to plan: ``kind`` is ``jsonl`` / ``convokit`` / ``reddit`` / ``mbox`` / ``maildir`` (streamed) or
+    ``whole`` (read by its reader)."""
 
     path: str
     kind: str
@@ -79,8 +79,8 @@ class Unit:
     line numbered ``first_line``), ``groups`` (lines at ``offsets`` — numbered ``lines`` — of a streamed
     file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
     for lines whose reply chain loops), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]``, their
-    ``From`` lines numbered ``lines``: whole conversations, in file order) or ``files`` (each of ``files`` read
-    whole). ``records`` says how
+    ``From`` lines numbered ``lines``: whole conversations, in file order), ``mailfiles`` (the message
+    ``files`` of the maildir ``path``: whole conversations) or ``files`` (each of ``files`` read whole). ``records`` says how
     streamed lines are read: ``jsonl``, ``convokit`` or ``reddit`` (``raw_markup``: the Reddit file holds
     unescaped bodies, so none is unescaped — as the reader decides for a whole file). ``posts`` counts the
     record lines (0 when unknown before reading), ``size`` the bytes.
@@ -115,6 +115,8 @@ class Unit:
         reading = [self.records, self.raw_markup] if self.records == "reddit" else []
         if self.kind == "range":
             return [self.kind, self.path, self.start, self.end, self.first_line, *reading]
+        if self.kind == "mailfiles":
+            return [self.kind, self.path, hashlib.sha256("\n".join(self.files).encode()).hexdigest()]
         if self.kind == "messages":
             return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
                     hashlib.sha256(np.asarray(self.ends).tobytes()).hexdigest()]
@@ -172,7 +174,12 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]], *, input_format: str
 
 
 def _walk(directory: Path, skip: set[str], input_format: str | None) -> Iterator[InputFile]:
-    claimed = _directory_reader(directory) if input_format is None else None
+    if input_format is None:
+        claimed = _directory_reader(directory)
+    else:  # a forced directory format claims the directory; any other is for its files
+        from ..readers import get_reader
+
+        claimed = _directory_reader(directory, input_format) if get_reader(input_format).read_dir else None
     if claimed is not None:
         yield claimed
         return
@@ -185,14 +192,15 @@ def _walk(directory: Path, skip: set[str], input_format: str | None) -> Iterator
             yield _classify(Path(entry.path), input_format)
 
 
-def _directory_reader(directory: Path) -> InputFile | None:
-    """A directory a reader claims (a ConvoKit corpus): streamed when it has utterances.jsonl."""
+def _directory_reader(directory: Path, forced: str | None = None) -> InputFile | None:
+    """A directory a reader claims — a ConvoKit corpus (streamed when it has utterances.jsonl), a maildir
+    (streamed) — or the one ``forced`` names."""
     from ..readers import _load_builtin_readers, _REGISTRY
 
     _load_builtin_readers()
     scored = [(reader.sniff_dir(directory), reader.name) for reader in _REGISTRY.values()
               if reader.sniff_dir is not None and reader.read_dir is not None]
-    score, name = max(scored, default=(0.0, ""))
+    score, name = max(scored, default=(0.0, "")) if forced is None else (1.0, forced)
     if score <= 0:
         return None
     stat = directory.stat()
@@ -200,6 +208,15 @@ def _directory_reader(directory: Path) -> InputFile | None:
     if name == "convokit" and utterances.is_file():
         size = utterances.stat().st_size
         return InputFile(str(directory), "convokit", size, utterances.stat().st_mtime_ns, records=str(utterances))
+    if name == "maildir":
+        from ..readers.mail._reader import mail_files
+
+        stats = [(str(f), f.stat()) for f in mail_files(directory)]
+        # For the run's identity, a stamp of every file's name, size and time in place of the folder's time: a
+        # message added, removed or changed makes another run.
+        stamp = hashlib.sha256(json.dumps([[f, st.st_size, st.st_mtime_ns] for f, st in stats]).encode()).digest()
+        return InputFile(str(directory), "maildir", sum(st.st_size for _, st in stats),
+                         int.from_bytes(stamp[:7], "little"))
     size = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
     return InputFile(str(directory), "whole", size, stat.st_mtime_ns)
 
@@ -302,10 +319,10 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
         if item.compression is not None and spool is not None:
             source = _decompressed(item, number, spool)
         name = item.path if item.compression is not None else ""
-        if item.kind == "mbox":
-            from ._plan_mail import mbox_units
+        if item.kind in ("mbox", "maildir"):
+            from ._plan_mail import maildir_units, mbox_units
 
-            units = mbox_units(source, chunk_posts)
+            units = (mbox_units if item.kind == "mbox" else maildir_units)(source, chunk_posts)
             if units is None:  # no mail in it: its reader says so
                 pending.append(replace(item, kind="whole"))
                 continue

@@ -1,24 +1,29 @@
-"""Planning a streamed mbox: every message found in one pass, messages grouped into whole conversations.
+"""Planning streamed mailboxes — an mbox file, a maildir — messages grouped into whole conversations.
 
-The pass keeps, per message, where it is (offsets and the line number of its ``From`` line) and the 64-bit
-hashes of the ids its headers name (compared within the pass only: the plan holds no hash) (its Message-ID, In-Reply-To and References, read from the header block
-alone). Messages naming a common id are one conversation, as in the mail reader's threading; a message
-without a Message-ID is named by a hash of its bytes, so that copies of it meet. Units are whole
-conversations, in order of their first message, with each unit's messages in file order: the reader,
-given a unit, threads it as it threads the whole file. Planning peaks at about 400 bytes a message (24
-bytes for each id named: a References chain of eight ids is most of it); the plan keeps 24.
+One pass reads each message's header block (not its body) for the ids it names: its Message-ID, In-Reply-To
+and References, as the mail reader finds them. Messages naming a common id are one conversation, as in the
+reader's threading; a message without a Message-ID is named by a hash of its bytes, so that copies of it
+meet. Units are whole conversations, in order of their first message, with each unit's messages in the
+reader's order (file order; a maildir's sorted file names): the reader, given a unit, threads it as it
+threads the whole mailbox. Ids are compared as 64-bit hashes within the pass (the plan holds none). For an
+mbox, planning peaks at about 400 bytes a message (24 bytes for each id named: a References chain of eight
+ids is most of it) and the plan keeps 24 (offsets and the line number of its ``From`` line); a maildir's
+plan keeps each file's path.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from array import array
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 
 from ._plan import _CHUNK_BYTES, Unit
 
-__all__ = ["mbox_units"]
+__all__ = ["mbox_units", "maildir_units"]
 
 _HEADER_BYTES = 1 << 20  # a header block is read up to this size
 _HASH_PIECE = 1 << 20
@@ -53,8 +58,44 @@ def mbox_units(path: str, chunk_posts: int) -> list[Unit] | None:
         return None
     group = _conversations(len(starts), np.frombuffer(edge_messages, dtype=np.int64),
                            np.frombuffer(edge_keys, dtype=np.int64))
-    return _units(path, group, np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64),
-                  np.frombuffer(lines, dtype=np.int64), chunk_posts)
+    offsets, stops = np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64)
+    numbers = np.frombuffer(lines, dtype=np.int64)
+    return [Unit(index=i, kind="messages", path=path, records="mbox", offsets=offsets[members].copy(),
+                 ends=stops[members].copy(), lines=numbers[members].copy(), posts=len(members), size=size)
+            for i, (members, size) in enumerate(_batches(group, stops - offsets, chunk_posts))]
+
+
+def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:
+    """Units of whole conversations of the message files of a maildir (or folder of ``.eml`` files), in the
+    order the reader takes them; None when no file has mail headers (the reader says what is wrong)."""
+    from ..readers.mail._message import message_links, read_header_block
+    from ..readers.mail._reader import mail_files
+
+    files = mail_files(Path(directory))
+    sizes = np.zeros(len(files), dtype=np.int64)
+    edge_messages, edge_keys = array("q"), array("q")
+    any_mail = False
+    for index, file in enumerate(files):
+        try:
+            with open(file, "rb") as stream:
+                links = message_links(read_header_block(stream, _HEADER_BYTES))
+                if links is None:
+                    continue  # the worker reports it as skipped
+                name = links.id if links.id is not None else _content_name(stream, 0, os.fstat(stream.fileno()).st_size)
+                sizes[index] = os.fstat(stream.fileno()).st_size
+        except OSError:
+            continue  # unreadable: the worker reports it
+        any_mail = True
+        for named in (name, *links.references, *([links.in_reply_to] if links.in_reply_to else [])):
+            edge_messages.append(index)
+            edge_keys.append(hash(named))
+    if not any_mail:
+        return None
+    group = _conversations(len(files), np.frombuffer(edge_messages, dtype=np.int64),
+                           np.frombuffer(edge_keys, dtype=np.int64))
+    return [Unit(index=i, kind="mailfiles", path=directory, records="maildir",
+                 files=tuple(str(files[m]) for m in members.tolist()), posts=len(members), size=size)
+            for i, (members, size) in enumerate(_batches(group, sizes, chunk_posts))]
 
 
 def _content_name(stream, start: int, end: int) -> str:  # type: ignore[no-untyped-def]
@@ -85,10 +126,9 @@ def _conversations(messages: int, edge_messages: np.ndarray, edge_keys: np.ndarr
     return labels[:messages]
 
 
-def _units(path: str, group: np.ndarray, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray,
-           chunk_posts: int) -> list[Unit]:
-    """Conversations in order of their first message, cut into units of ``chunk_posts`` messages (or
-    ``_CHUNK_BYTES``), each unit's messages in file order."""
+def _batches(group: np.ndarray, sizes: np.ndarray, chunk_posts: int) -> Iterator[tuple[np.ndarray, int]]:
+    """Conversations in order of their first message, cut into batches of ``chunk_posts`` messages (or
+    ``_CHUNK_BYTES``): each batch's message numbers in file order, and its bytes."""
     _, first_seen, inverse = np.unique(group, return_index=True, return_inverse=True)
     rank = np.empty(len(first_seen), dtype=np.int64)
     rank[np.argsort(first_seen, kind="stable")] = np.arange(len(first_seen))
@@ -97,9 +137,7 @@ def _units(path: str, group: np.ndarray, starts: np.ndarray, ends: np.ndarray, l
     boundaries = np.flatnonzero(np.diff(message_rank[order])) + 1
     group_starts = np.concatenate([[0], boundaries]).astype(np.int64)
     group_ends = np.concatenate([boundaries, [len(order)]]).astype(np.int64)
-    sizes = ends - starts
     group_bytes = np.add.reduceat(sizes[order], group_starts) if len(order) else np.zeros(0, dtype=np.int64)
-    units: list[Unit] = []
     cut = 0
     while cut < len(group_starts):
         stop, posts, size = cut, 0, 0
@@ -107,9 +145,5 @@ def _units(path: str, group: np.ndarray, starts: np.ndarray, ends: np.ndarray, l
             posts += int(group_ends[stop] - group_starts[stop])
             size += int(group_bytes[stop])
             stop += 1
-        members = np.sort(order[group_starts[cut] : group_ends[stop - 1]])
-        units.append(Unit(index=len(units), kind="messages", path=path, records="mbox",
-                          offsets=starts[members].copy(), ends=ends[members].copy(), lines=lines[members].copy(),
-                          posts=len(members), size=size))
+        yield np.sort(order[group_starts[cut] : group_ends[stop - 1]]), size
         cut = stop
-    return units

@@ -57,6 +57,8 @@ def read_unit(unit: Unit) -> UnitInput:
         return _from_lines(unit, _range_lines(unit), grouped=False)
     if unit.kind == "messages":
         return _read_messages(unit)
+    if unit.kind == "mailfiles":
+        return _read_mail_files(unit)
     return _from_lines(unit, _group_lines(unit), grouped=True)
 
 
@@ -256,11 +258,21 @@ def _read_messages(unit: Unit) -> UnitInput:
                 stream.seek(start)
                 yield number, unescape_message(stream.read(end - start))
 
+    return _mail_input(unit.shown_path, *mbox_threads(entries(), source=unit.shown_path))
+
+
+def _read_mail_files(unit: Unit) -> UnitInput:
+    """The threads of a unit of maildir files, as the maildir reader threads them."""
+    from ..readers.mail._reader import mail_dir_threads
+
+    return _mail_input(unit.path, *mail_dir_threads(Path(unit.path), [Path(f) for f in unit.files]))
+
+
+def _mail_input(source: str, threads: list[Thread], notices: list[Notice]) -> UnitInput:
     out = UnitInput()
-    threads, notices = mbox_threads(entries(), source=unit.shown_path)
-    _take_notices(unit.shown_path, notices, out)
+    _take_notices(source, notices, out)
     for thread in threads:
-        _take_notices(unit.shown_path, thread.notices, out)
+        _take_notices(source, thread.notices, out)
         out.threads.append(thread)
     return out
 

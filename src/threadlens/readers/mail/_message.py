@@ -18,12 +18,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import EmailMessage, Message
-from typing import Any
+from typing import Any, BinaryIO
 
 from ...thread import Segment
 from .body import prepare_body
 
-__all__ = ["MailMessage", "MessageLinks", "Problem", "parse_message", "message_links", "message_ids", "unflow"]
+__all__ = ["MailMessage", "MessageLinks", "Problem", "parse_message", "message_links", "read_header_block", "message_ids", "unflow"]
 
 _POLICY = email.policy.default
 _ASCII_NAMES = frozenset({"us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown", "unknown", "8bit",
@@ -101,6 +101,20 @@ def message_links(header_block: bytes) -> MessageLinks | None:
     if not any(name in headers for name in _IDENTIFYING):
         return None
     return _links(headers)
+
+
+def read_header_block(stream: BinaryIO, limit: int) -> bytes:
+    """A message's header block: its bytes up to the empty line that ends its headers (as the email parser
+    sees it), at most ``limit`` of them."""
+    lines: list[bytes] = []
+    size = 0
+    while size < limit:
+        line = stream.readline(limit - size)
+        if not line or line[:1] in (b"\n", b"\r"):
+            break
+        lines.append(line)
+        size += len(line)
+    return b"".join(lines)
 
 
 def _links(headers: dict[str, str]) -> MessageLinks:

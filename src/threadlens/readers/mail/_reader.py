@@ -30,7 +30,7 @@ from ._mbox import split_mbox
 from ._message import MailMessage, Problem, message_ids, parse_message
 from ._threading import link_messages
 
-__all__ = ["read_mbox", "mbox_threads", "read_eml", "read_mail_dir", "mail_files"]
+__all__ = ["read_mbox", "mbox_threads", "read_eml", "read_mail_dir", "mail_dir_threads", "mail_files"]
 
 _MAX_EXAMPLES = 3
 _MAX_DEPTH = 8
@@ -94,6 +94,17 @@ def read_mail_dir(path: Path) -> list[Thread]:
     if not files:
         raise InputError("holds no mail messages (.eml files, or a maildir's cur/ and new/ folders)",
                          source=str(path))
+    threads, notices = mail_dir_threads(path, files)
+    if not threads:
+        skipped = notices[0].message[len(f"{path}: "):]  # "skipped N file(s): which and why"
+        raise InputError(f"holds no readable mail messages ({skipped})", source=str(path))
+    return threads
+
+
+def mail_dir_threads(path: Path, files: Iterable[Path]) -> tuple[list[Thread], list[Notice]]:
+    """The threads of message ``files`` of the directory ``path`` (in the order :func:`mail_files` gives), as
+    :func:`read_mail_dir` makes them, and the notices when none is a mail message (else they are the threads').
+    When ``files`` hold every message of each conversation they touch, the threads are the whole directory's."""
     reads: list[_Read] = []
     skipped: list[str] = []
     for file in files:
@@ -113,8 +124,8 @@ def read_mail_dir(path: Path) -> list[Thread]:
         notices.append(Notice("skipped_file", f"{path}: skipped {len(skipped)} file(s): {_examples(skipped)}",
                               len(skipped)))
     if not reads:
-        raise InputError(f"holds no readable mail messages ({_examples(skipped)})", source=str(path))
-    return _threads(reads, source=str(path), notices=notices)
+        return [], notices
+    return _threads(reads, source=str(path), notices=notices), []
 
 
 def mail_files(path: Path) -> list[Path]:
