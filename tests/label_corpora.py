@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "corpora" / "connections" / "train.jsonl"
@@ -51,3 +54,16 @@ def write_corpus(path: Path, *, copies: int = 1, shuffled: bool = False, seed: i
 
 POSTS = len(connections_records())
 THREADS = len({record["conversation_id"] for record in connections_records()})
+
+
+def stopped_before_the_join(run: Callable[[], object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Call ``run`` (a ``label_corpus`` call) so that it stops, every unit done, before joining the chunks."""
+    from threadlens.label import _state
+
+    def stop(self, count):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_state.RunDirectory, "finish", stop)
+        with pytest.raises(KeyboardInterrupt):
+            run()

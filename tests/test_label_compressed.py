@@ -16,12 +16,12 @@ import zstandard
 
 from threadlens import read_threads
 from threadlens.errors import InputError
-from threadlens.label import _state, label_corpus
+from threadlens.label import label_corpus
 from threadlens.label._plan import expand_inputs
 from threadlens.readers import _compressed
 from threadlens.readers._compressed import compression_of, read_decompressed
 
-from label_corpora import write_corpus
+from label_corpora import stopped_before_the_join, write_corpus
 
 MODEL = "connections-lexical"
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,13 +77,8 @@ def test_a_rerun_reuses_the_decompressed_copy(corpus: Path, reference: bytes, tm
     compressed = _compressed_copy(corpus, "zst")
     out = tmp_path / "labels.jsonl"
 
-    def stop(self, count):  # type: ignore[no-untyped-def]
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(_state.RunDirectory, "finish", stop)
-        with pytest.raises(KeyboardInterrupt):
-            label_corpus([compressed], out, model=MODEL, workers=1, chunk_posts=100)
+    stopped_before_the_join(lambda: label_corpus([compressed], out, model=MODEL, workers=1, chunk_posts=100),
+                            monkeypatch)
     spooled = list((tmp_path / "labels.jsonl.parts" / "inputs").iterdir())
     assert len(spooled) == 1
 

@@ -13,7 +13,7 @@ from threadlens.errors import InputError
 from threadlens.label import flat_columns, label_corpus, label_threads, read_labelled
 from threadlens.label import _state
 
-from label_corpora import POSTS, write_corpus
+from label_corpora import POSTS, stopped_before_the_join, write_corpus
 
 MODEL = "connections-lexical"
 FIELDS = ["id", "thread", "reply_to", "author", "created", "stance", "score", "scores", "relation", "quotes",
@@ -199,13 +199,7 @@ def test_a_run_directory_killed_while_deleted_is_gone_whole(corpus: Path, refere
 
 def _broken_run(corpus: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A run of ``out`` that stopped before the join, with units 1, 3 and 4 lost (files missing or half written)."""
-    def stop(self, count):  # type: ignore[no-untyped-def]
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(_state.RunDirectory, "finish", stop)
-        with pytest.raises(KeyboardInterrupt):
-            label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
+    stopped_before_the_join(lambda: label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150), monkeypatch)
     parts = out.with_name(out.name + ".parts")
     (parts / "00000001.json").unlink()
     (parts / "00000003.jsonl").write_bytes(b"half a chunk")  # its summary says otherwise: not done

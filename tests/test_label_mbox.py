@@ -166,13 +166,13 @@ def test_message_links_of_a_header_block_equal_the_full_parse(shared: Path) -> N
                     (message.id, message.message_id, message.in_reply_to, message.references)
 
 
-def test_label_streams_the_notmuch_archives_like_the_reader(shared: Path, tmp_path: Path) -> None:
-    for name in ("default.mbox", "lkml.mbox"):
-        path = shared / "data" / "mail" / "notmuch" / name
-        out = tmp_path / f"{name}.jsonl"
-        report = label_corpus([path], out, model=MODEL, chunk_posts=7, workers=1)
-        assert report.modes == {str(path): "indexed"} and report.units > 3
-        assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(path), model=MODEL))
+@pytest.mark.parametrize("name", ["default.mbox", "lkml.mbox", "default", "lkml"])  # mboxes and maildirs
+def test_label_streams_the_notmuch_mailboxes_like_the_reader(shared: Path, tmp_path: Path, name: str) -> None:
+    path = shared / "data" / "mail" / "notmuch" / name
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus([path], out, model=MODEL, chunk_posts=7, workers=1)
+    assert report.modes == {str(path): "indexed"} and report.units > 3
+    assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(path), model=MODEL))
 
 
 def _maildir(mbox: Path, directory: Path) -> Path:
@@ -200,15 +200,6 @@ def test_label_streams_a_maildir_as_the_reader_reads_it(mbox: Path, tmp_path: Pa
     assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(maildir), model=MODEL))
     # as from the mbox: the repeated Message-ID, the second anonymous copy; and the two entries without headers
     assert report.rejected == 4
-
-
-def test_label_streams_the_notmuch_maildirs_like_the_reader(shared: Path, tmp_path: Path) -> None:
-    for name in ("default", "lkml"):
-        path = shared / "data" / "mail" / "notmuch" / name
-        out = tmp_path / f"{name}.jsonl"
-        report = label_corpus([path], out, model=MODEL, chunk_posts=9, workers=1)
-        assert report.modes == {str(path): "indexed"} and report.units > 3
-        assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(path), model=MODEL))
 
 
 def test_a_changed_maildir_is_another_run(mbox: Path, tmp_path: Path) -> None:
