@@ -16,7 +16,8 @@ reader claims it (a ConvoKit corpus). What becomes of each file:
   conversation by conversation, in order of first appearance.
 * **mbox files and maildirs** are streamed too: one pass finds the messages and the ids their headers name,
   and units are the messages of whole conversations (:mod:`._plan_mail`).
-* **Anything else** a reader accepts (HTML pages, maildirs, forum exports, Reddit and HN JSON, plain text)
+* **Compressed files** holding any of these are decompressed into the run directory first (``spool``).
+* **Anything else** a reader accepts (HTML pages, forum exports, Reddit and HN JSON, plain text)
   is read whole by its reader in the worker: consecutive small files share a unit, a big one is a unit
   of its own and needs memory in proportion to its size.
 
@@ -80,10 +81,10 @@ class Unit:
     file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
     for lines whose reply chain loops), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]``, their
     ``From`` lines numbered ``lines``: whole conversations, in file order), ``mailfiles`` (the message
-    ``files`` of the maildir ``path``: whole conversations) or ``files`` (each of ``files`` read whole). ``records`` says how
-    streamed lines are read: ``jsonl``, ``convokit`` or ``reddit`` (``raw_markup``: the Reddit file holds
-    unescaped bodies, so none is unescaped — as the reader decides for a whole file). ``posts`` counts the
-    record lines (0 when unknown before reading), ``size`` the bytes.
+    ``files`` of the maildir ``path``: whole conversations) or ``files`` (each of ``files`` read whole).
+    ``records`` says how streamed lines are read: ``jsonl``, ``convokit`` or ``reddit`` (``raw_markup``: the
+    Reddit file holds unescaped bodies, so none is unescaped — as the reader decides for a whole file).
+    ``posts`` counts the record lines (0 when unknown before reading), ``size`` the bytes.
     """
 
     index: int

@@ -30,8 +30,8 @@ _HASH_PIECE = 1 << 20
 
 
 def mbox_units(path: str, chunk_posts: int) -> list[Unit] | None:
-    """Units of whole conversations of the mbox at ``path`` (numbered from 0); None when no entry has mail headers (the reader,
-    reading the file whole, says what is wrong with it)."""
+    """Units of whole conversations of the mbox at ``path`` (numbered from 0); None when no entry has mail
+    headers (the reader, reading the file whole, says what is wrong with it)."""
     from ..readers.mail._mbox import mbox_entries
     from ..readers.mail._message import message_links
 

@@ -122,7 +122,12 @@ def decompress_to(path: Path, kind: str, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.tmp")
     damaged = _ERRORS + _zstd_errors()
     try:
-        with open_decompressed(path, kind) as stream:
+        try:
+            source = open_decompressed(path, kind)
+        except OSError as exc:
+            raise InputError(f"can't be read ({exc.strerror or exc}); check its permissions", source=str(path)) \
+                from None
+        with source as stream:
             try:
                 out = open(temporary, "wb")
             except OSError as exc:

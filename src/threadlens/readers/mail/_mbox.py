@@ -1,9 +1,11 @@
 """Splitting an mbox file into its messages.
 
 A message starts at a ``From `` line (an address, then a date with a time) at the top of the file or
-after a blank line (mboxo/mboxrd, as mail clients and Python's ``mailbox`` write them). Body lines escaped as ``>From `` (``>>From `` in mboxrd)
-lose one ``>``; the blank line before the next ``From `` line is the separator's, not the message's.
-Works on bytes: each message's parts declare their own charsets.
+after a blank line (mboxo/mboxrd, as mail clients and Python's ``mailbox`` write them). Body lines escaped
+as ``>From `` (``>>From `` in mboxrd) lose one ``>``; the blank line before the next ``From `` line is the
+separator's, not the message's. Works on bytes: each message's parts declare their own charsets.
+:func:`mbox_entries` finds the messages of a stream a piece at a time (``label`` streams big mailboxes
+with it); :func:`split_mbox` splits bytes in memory with it.
 """
 
 from __future__ import annotations

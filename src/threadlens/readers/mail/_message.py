@@ -23,7 +23,8 @@ from typing import Any, BinaryIO
 from ...thread import Segment
 from .body import prepare_body
 
-__all__ = ["MailMessage", "MessageLinks", "Problem", "parse_message", "message_links", "read_header_block", "message_ids", "unflow"]
+__all__ = ["MailMessage", "MessageLinks", "Problem", "parse_message", "message_links", "read_header_block",
+           "message_ids", "unflow"]
 
 _POLICY = email.policy.default
 _ASCII_NAMES = frozenset({"us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown", "unknown", "8bit",
