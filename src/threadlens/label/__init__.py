@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._engines import ENGINES, default_workers
+from ._engines import ENGINES, default_workers, release_free_memory
 from ._plan import DEFAULT_CHUNK_POSTS, expand_inputs, plan_inputs
 from ._records import LABEL_FORMATS, flat_columns, format_of, label_record, read_labelled
 from ._work import SEGMENTERS, LabelSettings, ModelInfo, model_info
@@ -139,6 +139,7 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     state.check(force=force)
     # The first scan of a big file runs in parallel here, whatever engine labels it (the plan is the same).
     plan = _plan_with_status(files, chunk_posts, input_format, progress, workers or default_workers(), state.spool)
+    release_free_memory()  # what planning freed, before workers are forked from this process
     done = state.open(plan.digest(), force=force)
     todo = [unit for unit in plan.units if unit.index not in done]
     report = LabelReport(output=target, format=kind, model=info.name, model_version=info.version,

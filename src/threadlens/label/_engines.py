@@ -19,7 +19,7 @@ from ..errors import InputError
 from ._plan import Unit
 from ._work import LabelSettings, UnitResult, label_unit, worker_labeler
 
-__all__ = ["ENGINES", "run_units", "default_workers"]
+__all__ = ["ENGINES", "run_units", "default_workers", "release_free_memory"]
 
 ENGINES = ("local", "dask")
 _IN_FLIGHT_PER_WORKER = 2
@@ -33,6 +33,24 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+def release_free_memory() -> None:
+    """Give the heap this process has freed back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Called after planning: forked workers otherwise start out mapping the planner's freed heap too, which
+    counts in each one's RSS.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass
 
 
 def run_units(units: Sequence[Unit], settings: LabelSettings, *, on_result: Callable[[UnitResult], None],
