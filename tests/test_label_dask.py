@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
 from pathlib import Path
 
@@ -22,15 +23,31 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_dask_output_equals_local(corpus: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def mailboxes(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """A gzip-compressed mbox (streamed from its decompressed copy) and a maildir (streamed file by file)."""
+    from test_label_mbox import _maildir, _mbox_text
+
+    directory = tmp_path_factory.mktemp("mail")
+    mbox = directory / "list.mbox"
+    mbox.write_text(_mbox_text(seed=5), encoding="utf-8")
+    packed = directory / "list.mbox.gz"
+    packed.write_bytes(gzip.compress(mbox.read_bytes()))
+    return [packed, _maildir(mbox, directory / "Maildir")]
+
+
+def test_dask_output_equals_local(corpus: Path, mailboxes: list[Path], tmp_path: Path) -> None:
+    inputs = [corpus, *mailboxes]
     local = tmp_path / "local.jsonl"
-    label_corpus([corpus], local, model=MODEL, workers=1, chunk_posts=100)
+    expected = label_corpus(inputs, local, model=MODEL, workers=1, chunk_posts=100)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=logging.ERROR) as cluster:
         on_dask = tmp_path / "dask.jsonl"
-        report = label_corpus([corpus], on_dask, model=MODEL, engine="dask", scheduler=cluster.scheduler_address,
+        report = label_corpus(inputs, on_dask, model=MODEL, engine="dask", scheduler=cluster.scheduler_address,
                               chunk_posts=100)
-    assert report.engine == "dask" and report.workers == 2 and report.posts == POSTS and report.units > 5
+    assert report.engine == "dask" and report.workers == 2 and report.units > 5
+    assert report.posts == expected.posts > POSTS and report.rejected == expected.rejected > 0
+    assert set(report.modes.values()) == {"indexed"} and len(report.modes) == 3
     assert on_dask.read_bytes() == local.read_bytes()
 
 
