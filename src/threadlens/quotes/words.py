@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import accumulate
-from dataclasses import dataclass
 
 __all__ = ["Words", "words_of"]
 
@@ -15,16 +14,66 @@ _SPLIT = re.compile(f"({_WORD.pattern})")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
 
 
-@dataclass(frozen=True, slots=True)
 class Words:
-    """The normalised words of a text with their character offsets (``starts[i]:ends[i]``)."""
+    """The normalised words of a text with their character offsets (``starts[i]:ends[i]``).
 
-    tokens: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    :func:`words_of` works the offsets out only when they are first asked for: most posts' words are only
+    compared, never placed.
+    """
+
+    __slots__ = ("tokens", "_starts", "_ends", "_pieces", "_shift")
+
+    def __init__(self, tokens: tuple[str, ...], starts: tuple[int, ...], ends: tuple[int, ...]) -> None:
+        self.tokens = tokens
+        self._starts: tuple[int, ...] | None = starts
+        self._ends: tuple[int, ...] | None = ends
+        self._pieces: list[str] | None = None
+        self._shift = 0
+
+    @classmethod
+    def _of_pieces(cls, pieces: list[str], shift: int) -> Words:
+        """The words at the odd places of ``pieces`` (a split at the words), offsets found later."""
+        words = cls.__new__(cls)
+        words.tokens = tuple(pieces[1::2])
+        words._starts = words._ends = None
+        words._pieces = pieces
+        words._shift = shift
+        return words
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        if self._starts is None:
+            self._place()
+        return self._starts  # type: ignore[return-value]
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        if self._ends is None:
+            self._place()
+        return self._ends  # type: ignore[return-value]
+
+    def _place(self) -> None:
+        # Summing the lengths of the pieces gives the offsets: all of it in C.
+        bounds = list(accumulate(map(len, self._pieces or ())))
+        starts: Iterable[int] = bounds[0:-1:2]
+        ends: Iterable[int] = bounds[1::2]
+        if self._shift:
+            starts, ends = map(self._shift.__add__, starts), map(self._shift.__add__, ends)
+        self._starts, self._ends, self._pieces = tuple(starts), tuple(ends), None
 
     def __len__(self) -> int:
         return len(self.tokens)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Words):
+            return NotImplemented
+        return (self.tokens, self.starts, self.ends) == (other.tokens, other.starts, other.ends)
+
+    def __hash__(self) -> int:
+        return hash((self.tokens, self.starts, self.ends))
+
+    def __repr__(self) -> str:
+        return f"Words(tokens={self.tokens!r}, starts={self.starts!r}, ends={self.ends!r})"
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Character offsets covering words ``first..last`` (inclusive)."""
@@ -44,17 +93,11 @@ def words_of(text: str, offset: int = 0, *, start: int = 0, end: int | None = No
     if "\u2019" in lowered or "\u02bc" in lowered:
         lowered = lowered.translate(_APOSTROPHES)
     # Splitting at the words (lower-casing keeps every character a word character or not) gives the words at
-    # odd places and, summing the lengths of the pieces, their offsets: all of it in C.
+    # odd places, and the lengths of the pieces their offsets.
     pieces = _SPLIT.split(lowered)
     if len(pieces) == 1:
         return _EMPTY
-    bounds = list(accumulate(map(len, pieces)))
-    starts: Iterable[int] = bounds[0:-1:2]
-    ends: Iterable[int] = bounds[1::2]
-    shift = offset + start
-    if shift:
-        starts, ends = map(shift.__add__, starts), map(shift.__add__, ends)
-    return Words(tuple(pieces[1::2]), tuple(starts), tuple(ends))
+    return Words._of_pieces(pieces, offset + start)
 
 
 def _words_slow(region: str, shift: int) -> Words:
