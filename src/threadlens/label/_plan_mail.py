@@ -18,6 +18,7 @@ import os
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -81,8 +82,8 @@ def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:
                 links = message_links(read_header_block(stream, _HEADER_BYTES))
                 if links is None:
                     continue  # the worker reports it as skipped
-                name = links.id if links.id is not None else _content_name(stream, 0, os.fstat(stream.fileno()).st_size)
-                sizes[index] = os.fstat(stream.fileno()).st_size
+                sizes[index] = size = os.fstat(stream.fileno()).st_size
+                name = links.id if links.id is not None else _content_name(stream, 0, size)
         except OSError:
             continue  # unreadable: the worker reports it
         any_mail = True
@@ -98,7 +99,7 @@ def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:
             for i, (members, size) in enumerate(_batches(group, sizes, chunk_posts))]
 
 
-def _content_name(stream, start: int, end: int) -> str:  # type: ignore[no-untyped-def]
+def _content_name(stream: BinaryIO, start: int, end: int) -> str:
     """A name for a message without a Message-ID: a hash of its bytes."""
     digest = hashlib.blake2b(digest_size=16)
     stream.seek(start)
