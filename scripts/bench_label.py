@@ -3,7 +3,8 @@
 Usage::
 
     python scripts/bench_label.py                       # 10k, 100k, 1M posts, lexical model; 10k embedding;
-                                                        # 10k and 1M as a Pushshift dump
+                                                        # 10k and 1M as a Pushshift dump; 2k and 20k as an mbox
+    python scripts/bench_label.py --mbox-sizes 20000 200000 --pushshift-sizes --no-embedding
     python scripts/bench_label.py --sizes 10000 100000  # fewer sizes
     python scripts/bench_label.py --workers 2 --keep /tmp/bench --no-embedding
 
@@ -25,6 +26,12 @@ average during the run — other work on the machine slows the wall-clock figure
 ``link_id``/``parent_id`` fullnames, ``>`` escaped as ``&gt;``, threads starting at random moments of a month and
 every comment sorted by time, so threads interleave as in a monthly dump (``label`` streams it in its indexed
 mode; the markdown of every body is rendered). Printed: posts/s, peak RSS and its flatness.
+
+``--mbox-sizes`` (default 2k and 20k; the flatness figure needs both runs to use the worker pool, so 20k and 200k
+say more) labels the same posts written as a mailing-list archive: one message per post with Message-ID,
+In-Reply-To and References (the root and the last eight ancestors), threads interleaved by date (``label``
+streams it by conversation). The reference, measured in the same run, is the mbox reader reading the largest
+file whole: its time and peak RSS.
 
 The embedding model (``--embedding-model``, default ``connections``) is measured on 10k posts — of bigram
 babble, and of real comment sentences (``--embedding-text``; the HN and Reddit comments of ../shared, no
