@@ -3,8 +3,8 @@
 Usage::
 
     python scripts/bench_label.py                       # 10k, 100k, 1M posts, lexical model; 10k embedding;
-                                                        # 10k and 1M as a Pushshift dump; 2k and 20k as an mbox
-    python scripts/bench_label.py --mbox-sizes 20000 200000 --pushshift-sizes --no-embedding
+                                                        # 10k and 1M as a Pushshift dump; 20k and 200k as an mbox
+    python scripts/bench_label.py --mbox-sizes 2000 --pushshift-sizes --no-embedding
     python scripts/bench_label.py --sizes 10000 100000  # fewer sizes
     python scripts/bench_label.py --workers 2 --keep /tmp/bench --no-embedding
 
@@ -27,8 +27,8 @@ average during the run — other work on the machine slows the wall-clock figure
 every comment sorted by time, so threads interleave as in a monthly dump (``label`` streams it in its indexed
 mode; the markdown of every body is rendered). Printed: posts/s, peak RSS and its flatness.
 
-``--mbox-sizes`` (default 2k and 20k; the flatness figure needs both runs to use the worker pool, so 20k and 200k
-say more) labels the same posts written as a mailing-list archive: one message per post with Message-ID,
+``--mbox-sizes`` (default 20k and 200k; below about 5k messages a run is one unit, labelled without the worker
+pool, so its memory isn't comparable) labels the same posts written as a mailing-list archive: one message per post with Message-ID,
 In-Reply-To and References (the root and the last eight ancestors), threads interleaved by date (``label``
 streams it by conversation). The reference, measured in the same run, is the mbox reader reading the largest
 file whole: its time and peak RSS.
@@ -356,7 +356,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="directory for the corpora (kept between runs)")
     parser.add_argument("--pushshift-sizes", type=int, nargs="*", default=[10_000, 1_000_000],
                         help="also label these sizes as a Pushshift comment dump (threads interleaved by time)")
-    parser.add_argument("--mbox-sizes", type=int, nargs="*", default=[2_000, 20_000],
+    parser.add_argument("--mbox-sizes", type=int, nargs="*", default=[20_000, 200_000],
                         help="also label these sizes as an mbox mailing-list archive (threads interleaved by time)")
     parser.add_argument("--no-embedding", action="store_true", help="skip the embedding-model figures")
     parser.add_argument("--embedding-model", default="connections", help="embedding stance model (name or path)")
