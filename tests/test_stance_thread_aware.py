@@ -166,3 +166,22 @@ def test_cli_train_bad_columns(tmp_path: Path, args: list[str], message: str) ->
     data.write_text("body,stance\nhello,a\nworld,b\n")
     result = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--features", "lexical", *args])
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_labelled_post_keeps_every_field_as_dataclasses_replace_does() -> None:
+    import dataclasses
+
+    from threadlens.analysis import PostAnalysis
+    from threadlens.stance.labeling import RelationResult, StanceResult
+    from threadlens.thread import Segment
+
+    post = PostAnalysis(post=Post(id="b", text="Yes. > quoted", author="x", reply_to="a"), depth=1,
+                        segments=(Segment("reply", 0, 4), Segment("quote", 5, 13, source="a")),
+                        duplicate_of="c", thread_id="t")
+    stance = StanceResult(label="neutral", score=0.5, scores={"neutral": 0.5})
+    relation = RelationResult(to="a", label="agree", score=0.9)
+    assert post.labelled(stance, relation) == dataclasses.replace(post, stance=stance, relation=relation)
+    # every field but the labels is carried over: a field added later must be added to labelled() too
+    carried = {f.name for f in dataclasses.fields(PostAnalysis)} - {"stance", "relation"}
+    assert all(getattr(post.labelled(None, None), name) == getattr(post, name) for name in carried)
+    assert len(dataclasses.fields(PostAnalysis)) == 7

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +124,7 @@ class StanceLabeler:
                 best = _argmax(relation)
                 relation_result = RelationResult(to=target, label=relation_classes[best], score=relation[best])
             results[post.id] = (self._stance(p), relation_result)
-        posts = [replace(post, stance=results[post.id][0], relation=results[post.id][1]) for post in analysis.posts]
+        posts = [post.labelled(*results[post.id]) for post in analysis.posts]
         return ThreadAnalysis(thread=analysis.thread, posts=posts)
 
     def _stance(self, p: list[float], label: str | None = None) -> StanceResult:
