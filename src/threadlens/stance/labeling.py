@@ -80,19 +80,20 @@ class StanceLabeler:
         # a handful of numbers, where lists are several times faster than numpy.
         proba = dict(zip(texts, matrix[:, self._columns].astype(np.float64).tolist()))
         pairs: dict[tuple[int, str], tuple[str, str]] = {}
+        targets: dict[tuple[int, str], str | None] = {}
         for i, analysis in enumerate(analyses):
             by_id = {p.id: p for p in analysis.posts}
             for post in analysis.posts:
-                target = post_target(post, by_id)
+                target = targets[(i, post.id)] = post_target(post, by_id)
                 if target is not None and own[(i, post.id)]:
                     pairs[(i, post.id)] = (own[(i, post.id)], own[(i, target)] or by_id[target].post.text)
         relation_proba = self._relation_proba(list(pairs.values()), raw)
         relations = dict(zip(pairs, relation_proba.astype(np.float64).tolist())) if relation_proba is not None else {}
-        return [self._label_thread(i, analysis, own, proba, relations) for i, analysis in enumerate(analyses)]
+        return [self._label_thread(i, analysis, own, targets, proba, relations) for i, analysis in enumerate(analyses)]
 
     def _label_thread(self, index: int, analysis: ThreadAnalysis, own: dict[tuple[int, str], str],
-                      proba: dict[str, list[float]], relations: dict[tuple[int, str], list[float]]) -> ThreadAnalysis:
-        by_id = {p.id: p for p in analysis.posts}
+                      targets: dict[tuple[int, str], str | None], proba: dict[str, list[float]],
+                      relations: dict[tuple[int, str], list[float]]) -> ThreadAnalysis:
         final: dict[str, list[float]] = {}
         results: dict[str, tuple[StanceResult, RelationResult | None]] = {}
         relation_classes = self.model.relation_.classes if self.model.relation_ is not None else []
@@ -102,7 +103,7 @@ class StanceLabeler:
         uniform = [1.0 / len(self.labels)] * len(self.labels)
         for post in _written_order(analysis):
             text = own[(index, post.id)]
-            target = post_target(post, by_id)
+            target = targets[(index, post.id)]
             relation = relations.get((index, post.id))
             if not text:
                 label = self._neutral or self.labels[_argmax(uniform)]
