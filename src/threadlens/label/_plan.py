@@ -223,38 +223,42 @@ def _directory_reader(directory: Path, forced: str | None = None) -> InputFile |
 
 
 def _classify(path: Path, input_format: str | None) -> InputFile:
-    from ..readers._compressed import compression_of
+    from ..readers._compressed import compression_in
 
     stat = path.stat()
-    compression = compression_of(path)
-    kind = "jsonl" if input_format == "jsonl" else _streamed_kind(path, input_format, compression) or "whole"
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError:
+        head = b""  # read whole: its reader says what is wrong
+    compression = compression_in(head)
+    if compression is not None:
+        head = _decompressed_head(path, compression)
+    kind = "jsonl" if input_format == "jsonl" else _streamed_kind(path, head, input_format) or "whole"
     return InputFile(str(path), kind, stat.st_size, stat.st_mtime_ns, compression=compression)
 
 
-def _head(path: Path, compression: str | None) -> bytes:
-    """The first 64 KiB of a file (decompressed); empty when it can't be read (its reader will say why)."""
+def _decompressed_head(path: Path, compression: str) -> bytes:
+    """The first 64 KiB of a compressed file's content; empty when it can't be decompressed (read whole, its
+    reader says why)."""
     from ..readers._compressed import open_decompressed
 
     try:
-        if compression is None:
-            with open(path, "rb") as stream:
-                return stream.read(_SNIFF_BYTES)
         with open_decompressed(path, compression) as stream:
             return stream.read(_SNIFF_BYTES)
     except InputError:
         raise
-    except Exception:  # noqa: BLE001  # OSError, or a damaged stream: read whole, its reader says what is wrong
+    except Exception:  # noqa: BLE001  # OSError, or a damaged stream
         return b""
 
 
-def _streamed_kind(path: Path, input_format: str | None, compression: str | None = None) -> str | None:
+def _streamed_kind(path: Path, head: bytes, input_format: str | None) -> str | None:
     """``jsonl`` or ``reddit`` when that reader would read this file and it holds one record per line, ``mbox``
-    for an mbox (judged from its first 64 KiB, decompressed); None for a file read whole."""
+    for an mbox (judged from ``head``, its first 64 KiB, decompressed); None for a file read whole."""
     from ..readers import Source, detect_reader
 
     if input_format not in (None, "reddit", "mbox"):
         return None
-    head = _head(path, compression)
     if head.startswith(b"From ") and input_format in (None, "mbox"):
         from ..readers.mail._mbox import looks_like_mbox
 

@@ -16,13 +16,16 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
 from ._plan import _CHUNK_BYTES, Unit
+
+if TYPE_CHECKING:
+    from ..readers.mail._message import MessageLinks
 
 __all__ = ["mbox_units", "maildir_units"]
 
@@ -49,12 +52,7 @@ def mbox_units(path: str, chunk_posts: int) -> list[Unit] | None:
             if links is None:
                 continue  # the worker reports it as skipped
             any_mail = True
-            named = [links.id if links.id is not None else _content_name(again, start, end), *links.references]
-            if links.in_reply_to is not None:
-                named.append(links.in_reply_to)
-            for name in named:
-                edge_messages.append(index)
-                edge_keys.append(hash(name))  # only compared within this pass
+            _join(index, links, lambda: _content_name(again, start, end), edge_messages, edge_keys)
     if not any_mail:
         return None
     group = _conversations(len(starts), np.frombuffer(edge_messages, dtype=np.int64),
@@ -83,13 +81,10 @@ def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:
                 if links is None:
                     continue  # the worker reports it as skipped
                 sizes[index] = size = os.fstat(stream.fileno()).st_size
-                name = links.id if links.id is not None else _content_name(stream, 0, size)
+                _join(index, links, lambda: _content_name(stream, 0, size), edge_messages, edge_keys)
         except OSError:
             continue  # unreadable: the worker reports it
         any_mail = True
-        for named in (name, *links.references, *([links.in_reply_to] if links.in_reply_to else [])):
-            edge_messages.append(index)
-            edge_keys.append(hash(named))
     if not any_mail:
         return None
     group = _conversations(len(files), np.frombuffer(edge_messages, dtype=np.int64),
@@ -97,6 +92,16 @@ def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:
     return [Unit(index=i, kind="mailfiles", path=directory, records="maildir",
                  files=tuple(str(files[m]) for m in members.tolist()), posts=len(members), size=size)
             for i, (members, size) in enumerate(_batches(group, sizes, chunk_posts))]
+
+
+def _join(index: int, links: MessageLinks, content_name: Callable[[], str], edge_messages: array[int],
+          edge_keys: array[int]) -> None:
+    """Edges from message ``index`` to the ids it names: its own (``content_name()`` without a Message-ID),
+    its References and its In-Reply-To. Ids are compared as hashes, within this pass only."""
+    own = links.id if links.id is not None else content_name()
+    for name in (own, *links.references, *([links.in_reply_to] if links.in_reply_to is not None else [])):
+        edge_messages.append(index)
+        edge_keys.append(hash(name))
 
 
 def _content_name(stream: BinaryIO, start: int, end: int) -> str:

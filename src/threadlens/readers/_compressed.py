@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from ..errors import InputError
 
-__all__ = ["compression_of", "open_decompressed", "read_decompressed", "decompress_to", "MAX_DECOMPRESSED_BYTES"]
+__all__ = ["compression_of", "compression_in", "open_decompressed", "read_decompressed", "decompress_to", "MAX_DECOMPRESSED_BYTES"]
 
 #: Reading a compressed file whole stops past this many decompressed bytes.
 MAX_DECOMPRESSED_BYTES = 2 << 30
@@ -33,9 +33,13 @@ def compression_of(path: str | os.PathLike[str]) -> str | None:
     """``gzip``, ``bzip2``, ``xz`` or ``zstd`` when the file starts with that format's magic bytes, else None."""
     try:
         with open(path, "rb") as stream:
-            head = stream.read(6)
+            return compression_in(stream.read(6))
     except OSError:
         return None
+
+
+def compression_in(head: bytes) -> str | None:
+    """The compression whose magic bytes ``head`` (a file's first bytes) starts with, else None."""
     for magic, name in _MAGIC:
         if head.startswith(magic) and not (name == "bzip2" and head[3:4] not in b"123456789"):
             return name
@@ -112,8 +116,7 @@ def read_decompressed(path: Path, kind: str, *, name: str, limit: int = MAX_DECO
     except InputError:
         raise
     except _ERRORS + _zstd_errors() as exc:
-        raise InputError(f"is {kind}-compressed but can't be decompressed ({_reason(exc)}); check the file",
-                         source=name) from None
+        raise _damaged(name, kind, exc) from None
     return b"".join(pieces)
 
 
@@ -137,8 +140,7 @@ def decompress_to(path: Path, kind: str, target: Path) -> None:
                     try:
                         piece = stream.read(_PIECE)
                     except damaged as exc:
-                        raise InputError(f"is {kind}-compressed but can't be decompressed ({_reason(exc)}); check "
-                                         "the file", source=str(path)) from None
+                        raise _damaged(str(path), kind, exc) from None
                     if not piece:
                         break
                     try:
@@ -161,14 +163,14 @@ def _unwritable(path: Path, target: Path, exc: OSError) -> InputError:
                       "or decompress it yourself and pass the file", source=str(path))
 
 
+def _damaged(name: str, kind: str, exc: BaseException) -> InputError:
+    reason = (str(exc).strip() or type(exc).__name__).splitlines()[0][:200]
+    return InputError(f"is {kind}-compressed but can't be decompressed ({reason}); check the file", source=name)
+
+
 def _zstd_errors() -> tuple[type[BaseException], ...]:
     try:
         import zstandard
     except ImportError:
         return ()
     return (zstandard.ZstdError,)
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
