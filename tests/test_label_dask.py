@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
 from pathlib import Path
 
@@ -25,15 +24,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def mailboxes(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """A gzip-compressed mbox (streamed from its decompressed copy) and a maildir (streamed file by file)."""
-    from test_label_mbox import _maildir, _mbox_text
+    """A list's archive of three monthly mbox files, one gzip'd (streamed from its decompressed copy), read as
+    one; and a maildir (streamed file by file)."""
+    from test_label_mbox import _maildir, _mbox_text, _months
 
     directory = tmp_path_factory.mktemp("mail")
     mbox = directory / "list.mbox"
     mbox.write_text(_mbox_text(seed=5), encoding="utf-8")
-    packed = directory / "list.mbox.gz"
-    packed.write_bytes(gzip.compress(mbox.read_bytes()))
-    return [packed, _maildir(mbox, directory / "Maildir")]
+    months = _months(mbox.read_bytes().decode("utf-8"), directory / "archive")
+    assert any(p.suffix == ".gz" for p in months)
+    return [*months, _maildir(mbox, directory / "Maildir")]
 
 
 def test_dask_output_equals_local(corpus: Path, mailboxes: list[Path], tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_dask_output_equals_local(corpus: Path, mailboxes: list[Path], tmp_path:
                               chunk_posts=100)
     assert report.engine == "dask" and report.workers == 2 and report.units > 5
     assert report.posts == expected.posts > POSTS and report.rejected == expected.rejected > 0
-    assert set(report.modes.values()) == {"indexed"} and len(report.modes) == 3
+    assert set(report.modes.values()) == {"indexed"} and len(report.modes) == 5
     assert on_dask.read_bytes() == local.read_bytes()
 
 

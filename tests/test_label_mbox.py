@@ -3,9 +3,11 @@ readers give."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,79 @@ def test_a_changed_maildir_is_another_run(mbox: Path, tmp_path: Path) -> None:
     before = expand_inputs([maildir])[0]
     (maildir / "new" / "junk").write_bytes(b"changed\n")
     assert expand_inputs([maildir])[0].mtime_ns != before.mtime_ns
+
+
+def _months(text: str, directory: Path, parts: int = 3) -> list[Path]:
+    """The mbox cut at message boundaries into ``parts`` files, as a list's monthly archive (the middle one
+    gzip'd): conversations run across the files."""
+    entries = text.split("\nFrom sender@example.org ")
+    size = -(-len(entries) // parts)
+    directory.mkdir(parents=True, exist_ok=True)
+    files = []
+    for number in range(parts):
+        piece = "\nFrom sender@example.org ".join(entries[number * size:(number + 1) * size])
+        if number:
+            piece = "From sender@example.org " + piece
+        data = (piece + ("\n" if number < parts - 1 else "")).encode("utf-8")
+        path = directory / f"2024-{number + 1:02d}.mbox"
+        if number == 1:
+            path = path.with_suffix(".mbox.gz")
+            data = gzip.compress(data)
+        path.write_bytes(data)
+        files.append(path)
+    return files
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1000])
+def test_label_reads_a_runs_mbox_files_as_one_archive(mbox: Path, tmp_path: Path, chunk: int) -> None:
+    months = _months(mbox.read_bytes().decode("utf-8"), tmp_path / "archive")
+    assert b"".join(gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+                    for p in months) == mbox.read_bytes()
+    whole, joined = tmp_path / "whole.jsonl", tmp_path / "joined.jsonl"
+    expected = label_corpus([mbox], whole, model=MODEL, chunk_posts=chunk, workers=1)
+    report = label_corpus([tmp_path / "archive"], joined, model=MODEL, chunk_posts=chunk, workers=2)
+    assert report.modes == {str(p): "indexed" for p in months}
+    assert (report.posts, report.threads, report.rejected) == (expected.posts, expected.threads, expected.rejected)
+    assert joined.read_bytes() == whole.read_bytes()
+    # read file by file, the conversations that run across months would be cut
+    apart = sum(len(read_threads(p)) for p in months)
+    assert apart > report.threads == len(read_threads(tmp_path / "archive")) == len(read_threads(mbox))
+    reasons = [json.loads(line) for line in joined.with_name("joined.rejects.jsonl").read_text().splitlines()]
+    assert all(str(tmp_path / "archive") in r["reason"] for r in reasons)
+
+
+def test_label_an_archive_file_without_mail_is_refused_and_the_rest_labelled(mbox: Path, tmp_path: Path) -> None:
+    months = _months(mbox.read_bytes().decode("utf-8"), tmp_path / "archive", parts=2)
+    junk = tmp_path / "archive" / "2024-03.mbox"
+    junk.write_text("From someone@example.org Mon Jan  1 10:00:00 2024\nno headers here\n")
+    report = label_corpus([*months, junk], tmp_path / "out.jsonl", model=MODEL, workers=1)
+    expected = label_corpus([mbox], tmp_path / "whole.jsonl", model=MODEL, workers=1)
+    assert report.posts == expected.posts and report.unreadable_files == 1
+    assert set(report.modes) == {str(p) for p in months}
+
+
+def test_label_an_archive_resumes_with_the_same_plan(mbox: Path, tmp_path: Path) -> None:
+    months = _months(mbox.read_bytes().decode("utf-8"), tmp_path / "archive")
+    plan = plan_inputs(expand_inputs([tmp_path / "archive"]), chunk_posts=3, spool=tmp_path / "spool")
+    again = plan_inputs(expand_inputs(months), chunk_posts=3, spool=tmp_path / "spool")
+    assert plan.digest() == again.digest()
+    spanning = [u for u in plan.units if len(u.files) > 1]
+    assert spanning and all(u.shown_path.startswith(f"{u.names[0]}, {u.names[1]}") for u in spanning)
+    assert {name for u in plan.units for name in u.names} == {str(p) for p in months}
+
+
+@pytest.mark.parametrize("name", ["default.mbox", "lkml.mbox"])
+def test_label_the_notmuch_mboxes_cut_into_months_as_the_whole(shared: Path, tmp_path: Path, name: str) -> None:
+    path = shared / "data" / "mail" / "notmuch" / name
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+    starts = [0] + [m.start() + 2 for m in re.finditer(r"\n\nFrom ", text)]
+    cuts = [starts[len(starts) // 3], starts[2 * len(starts) // 3]]
+    months = []
+    for number, (begin, end) in enumerate(zip([0, *cuts], [*cuts, len(text)])):
+        month = tmp_path / f"{number}.mbox"
+        month.write_bytes(text[begin:end].encode("utf-8", errors="surrogateescape"))
+        months.append(month)
+    whole, joined = tmp_path / "whole.jsonl", tmp_path / "joined.jsonl"
+    label_corpus([path], whole, model=MODEL, chunk_posts=7, workers=1)
+    report = label_corpus(months, joined, model=MODEL, chunk_posts=7, workers=1)
+    assert len(report.modes) == 3 and report.units > 3 and joined.read_bytes() == whole.read_bytes()

@@ -78,12 +78,17 @@ def test_mail_message_fields() -> None:
         (b"From: J\xf6rg <j@example.org>\n", "Jörg"),
         (b"From: bob@example.org\n", "bob@example.org"),
         (b"From: \"\" <bob@example.org>\n", "bob@example.org"),
+        (b"From: bob@example.org (Bob  Lee)\n", "Bob Lee"),
+        (b"From: bob at example.org (=?utf-8?q?B=C3=B6b?=)\n", "B\u00f6b"),
+        (b"From: bob at example.org ( )\n", "bob@example.org"),
     ],
-    ids=["rfc2047-folded", "raw-utf8", "raw-latin1", "address-only", "empty-name"],
+    ids=["rfc2047-folded", "raw-utf8", "raw-latin1", "address-only", "empty-name", "name-in-comment",
+         "mailman-archive", "empty-comment"],
 )
 def test_mail_message_author(raw_from: bytes, author: str) -> None:
     message = parse_message(raw_from + b"Message-ID: <x@example.org>\n\nbody\n")
     assert message is not None and message.author == author
+    assert message.address == "bob@example.org" or b"bob" not in raw_from
 
 
 @pytest.mark.parametrize(

@@ -202,3 +202,78 @@ def test_mail_long_message_keeps_its_furniture_past_the_cut() -> None:
     segments = threadlens.analyze(thread, stance=False)["long@x"].segments
     assert [(s.kind, s.marker) for s in segments] == [("reply", None), ("signature", "--")]
     assert thread.posts[0].text[segments[-1].start : segments[-1].end] == "-- \nAnn Lee"
+
+
+def _pipermail(*messages: tuple[str, str, str, str | None]) -> bytes:
+    """A Mailman (pipermail) monthly text archive: ``(id, author, date, parent id)`` per message."""
+    out = []
+    for message_id, author, date, parent in messages:
+        headers = [f"From {author.lower()} at example.org  {date}", f"From: {author.lower()} at example.org ({author})",
+                   f"Date: {date}", "Subject: [list] who gets ahead", f"Message-ID: <{message_id}>"]
+        if parent:
+            headers += [f"In-Reply-To: <{parent}>", f"References: <{parent}>"]
+        out.append("\n".join(headers) + f"\n\nMessage {message_id}: skill matters more than who you know.\n\n")
+    return "".join(out).encode()
+
+
+def _archive(directory: Path) -> Path:
+    import gzip
+
+    directory.mkdir()
+    (directory / "2024-January.txt.gz").write_bytes(gzip.compress(_pipermail(
+        ("j1@x", "Ann", "Tue Jan 30 10:00:00 2024", None), ("j2@x", "Bob", "Wed Jan 31 09:00:00 2024", "j1@x"))))
+    (directory / "2024-February.txt").write_bytes(_pipermail(
+        ("f1@x", "Cy", "Thu Feb  1 08:00:00 2024", "j2@x"), ("f2@x", "Dee", "Fri Feb  2 08:00:00 2024", None)))
+    (directory / "index.html").write_text("<html><body>archive index</body></html>")
+    return directory
+
+
+def test_mail_directory_of_monthly_mboxes_is_one_archive(tmp_path: Path) -> None:
+    archive = _archive(tmp_path / "archive")
+    threads = threadlens.read_threads(archive)
+    assert [(t.id, [(p.id, p.reply_to) for p in t]) for t in threads] == [
+        ("j1@x", [("j1@x", None), ("j2@x", "j1@x"), ("f1@x", "j2@x")]), ("f2@x", [("f2@x", None)])]
+    assert threads[0].posts[2].meta["file"] == str(archive / "2024-February.txt")
+    assert (threads[0].posts[0].author, threads[0].posts[0].meta["from"]) == ("Ann", "ann@example.org")
+    notices = [n for t in threads for n in t.notices]
+    assert [(n.kind, n.count) for n in notices] == [("skipped_file", 1)] and "index.html" in notices[0].message
+    # files read one by one cut the February reply off its January thread
+    alone = threadlens.read_threads(archive / "2024-February.txt")
+    assert [p.reply_to for p in alone[0]] == ["j2@x"] and alone[0].notices[0].kind == "dangling_reply_to"
+    # the same from a list of files, in the order given
+    from threadlens.readers.mail import read_mboxes
+
+    files = [archive / "2024-January.txt.gz", archive / "2024-February.txt"]
+    assert [[p.id for p in t] for t in read_mboxes(files)] == [[p.id for p in t] for t in threads]
+
+
+def test_mail_archive_errors_name_the_input(tmp_path: Path) -> None:
+    from threadlens.readers.mail import read_mboxes
+
+    archive = _archive(tmp_path / "archive")
+    with pytest.raises(InputError, match="no mbox files given"):
+        read_mboxes([])
+    with pytest.raises(InputError, match="index.html.*isn't an mbox file"):
+        read_mboxes([archive / "2024-February.txt", archive / "index.html"])
+    empty = tmp_path / "pages"
+    empty.mkdir()
+    (empty / "a.html").write_text("<p>hi</p>")
+    with pytest.raises(InputError, match="holds no mbox files"):
+        threadlens.read_threads(empty, format="mbox")
+
+
+def test_mail_cli_analyze_and_label_an_archive_directory(tmp_path: Path) -> None:
+    archive = _archive(tmp_path / "archive")
+    result = runner.invoke(app, ["analyze", str(archive), "--no-stance", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary"]["threads"] == 2 and data["summary"]["posts"] == 4
+    out = tmp_path / "labels.jsonl"
+    result = runner.invoke(app, ["label", str(archive), "-o", str(out), "--model", "connections-lexical",
+                                 "--input-format", "mbox", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert set(records) == {"j1@x", "j2@x", "f1@x", "f2@x"}
+    assert (records["f1@x"]["thread"], records["f1@x"]["reply_to"]) == ("j1@x", "j2@x")
+    rejects = out.with_name("labels.rejects.jsonl").read_text()
+    assert "index.html" in rejects  # forced to mbox, the page is refused, not labelled

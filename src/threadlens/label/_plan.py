@@ -79,8 +79,9 @@ class Unit:
     ``kind`` is ``range`` (bytes ``start:end`` of a streamed JSONL file, whole conversations, the first
     line numbered ``first_line``), ``groups`` (lines at ``offsets`` — numbered ``lines`` — of a streamed
     file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
-    for lines whose reply chain loops), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]``, their
-    ``From`` lines numbered ``lines``: whole conversations, in file order), ``mailfiles`` (the message
+    for lines whose reply chain loops), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]`` of
+    ``files[sources[i]]`` — shown as ``names[sources[i]]`` — their ``From`` lines numbered ``lines``: whole
+    conversations, in reading order), ``mailfiles`` (the message
     ``files`` of the maildir ``path``: whole conversations) or ``files`` (each of ``files`` read whole).
     ``records`` says how streamed lines are read: ``jsonl``, ``convokit`` or ``reddit`` (``raw_markup``: the
     Reddit file holds unescaped bodies, so none is unescaped — as the reader decides for a whole file).
@@ -105,10 +106,16 @@ class Unit:
     size: int = 0
     raw_markup: bool = False
     name: str = ""  # the input as the user named it, when ``path`` is its decompressed copy
+    names: tuple[str, ...] = ()  # the same for each of ``files``, for ``messages``
+    sources: Any = None
 
     @property
     def shown_path(self) -> str:
-        """The input file as rejects and notices name it."""
+        """The input file (or files) as rejects and notices name it."""
+        if self.names:
+            from ..readers.mail._reader import display_name
+
+            return display_name(self.names)
         return self.name or self.path
 
     def describe(self) -> list[Any]:
@@ -119,8 +126,8 @@ class Unit:
         if self.kind == "mailfiles":
             return [self.kind, self.path, hashlib.sha256("\n".join(self.files).encode()).hexdigest()]
         if self.kind == "messages":
-            return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
-                    hashlib.sha256(np.asarray(self.ends).tobytes()).hexdigest()]
+            return [self.kind, list(self.files), *(hashlib.sha256(np.asarray(a, dtype=np.int64).tobytes()).hexdigest()
+                                                   for a in (self.sources, self.offsets, self.ends))]
         if self.kind == "groups":
             return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
                     hashlib.sha256(np.asarray(self.group_sizes).tobytes()).hexdigest(), *reading]
@@ -195,14 +202,14 @@ def _walk(directory: Path, skip: set[str], input_format: str | None) -> Iterator
 
 def _directory_reader(directory: Path, forced: str | None = None) -> InputFile | None:
     """A directory a reader claims — a ConvoKit corpus (streamed when it has utterances.jsonl), a maildir
-    (streamed) — or the one ``forced`` names."""
+    (streamed) — or the one ``forced`` names; None for a directory of mbox files, whose files are walked."""
     from ..readers import _load_builtin_readers, _REGISTRY
 
     _load_builtin_readers()
     scored = [(reader.sniff_dir(directory), reader.name) for reader in _REGISTRY.values()
               if reader.sniff_dir is not None and reader.read_dir is not None]
     score, name = max(scored, default=(0.0, "")) if forced is None else (1.0, forced)
-    if score <= 0:
+    if score <= 0 or name == "mbox":  # a directory of mbox files: each is streamed, all as one archive
         return None
     stat = directory.stat()
     utterances = directory / "utterances.jsonl"
@@ -316,18 +323,29 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
             plan.units.append(Unit(index=len(plan.units), kind="files", files=tuple(f.path for f in take),
                                    input_format=input_format, size=size))
 
+    mailboxes = _archive([(number, item) for number, item in enumerate(files)
+                          if item.kind == "mbox" and (item.compression is None or spool is not None)])
     for number, item in enumerate(files):
         if item.kind == "whole" or (item.compression is not None and spool is None):
             pending.append(item)
+            continue
+        if item.kind == "mbox":
+            if number == min(n for n, _ in mailboxes):  # the run's mbox files, planned as one archive
+                units, whole = _plan_mailboxes(mailboxes, chunk_posts, spool)
+                pending.extend(whole)
+                flush_whole()
+                _append(plan, units)
+                read_whole = {w.path for w in whole}
+                plan.modes.update((m.path, "indexed") for _, m in mailboxes if m.path not in read_whole)
             continue
         source = item.records or item.path
         if item.compression is not None and spool is not None:
             source = _decompressed(item, number, spool)
         name = item.path if item.compression is not None else ""
-        if item.kind in ("mbox", "maildir"):
-            from ._plan_mail import maildir_units, mbox_units
+        if item.kind == "maildir":
+            from ._plan_mail import maildir_units
 
-            units = (mbox_units if item.kind == "mbox" else maildir_units)(source, chunk_posts)
+            units = maildir_units(source, chunk_posts)
             if units is None:  # no mail in it: its reader says so
                 pending.append(replace(item, kind="whole"))
                 continue
@@ -335,11 +353,35 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
         else:  # jsonl, convokit or reddit
             units, mode = _plan_stream(source, item.kind, chunk_posts, first_index=0, workers=workers)
         flush_whole()
-        for unit in units:
-            plan.units.append(replace(unit, index=len(plan.units), name=name))
+        _append(plan, [replace(unit, name=name) for unit in units])
         plan.modes[item.path] = mode
     flush_whole()
     return plan
+
+
+def _append(plan: Plan, units: Iterable[Unit]) -> None:
+    for unit in units:
+        plan.units.append(replace(unit, index=len(plan.units)))
+
+
+def _archive(mailboxes: list[tuple[int, InputFile]]) -> list[tuple[int, InputFile]]:
+    """The run's mbox files in the order they are read as one archive: by name, months and numbers in time
+    order (see :func:`~threadlens.readers.mail._reader.archive_order`), then by folder."""
+    from ..readers.mail._reader import archive_order
+
+    return sorted(mailboxes, key=lambda pair: (archive_order(Path(pair[1].path).name), archive_order(pair[1].path)))
+
+
+def _plan_mailboxes(mailboxes: list[tuple[int, InputFile]], chunk_posts: int,
+                    spool: Path | None) -> tuple[list[Unit], list[InputFile]]:
+    """Units of the run's mbox files read as one archive, and the files among them to read whole (no entry
+    has mail headers: their reader says what is wrong)."""
+    from ._plan_mail import mbox_units
+
+    paths = [_decompressed(item, number, spool) if item.compression is not None and spool is not None else item.path
+             for number, item in mailboxes]
+    units, without_mail = mbox_units(paths, [item.path for _, item in mailboxes], chunk_posts)
+    return units, [replace(mailboxes[i][1], kind="whole") for i in without_mail]
 
 
 def _decompressed(item: InputFile, number: int, spool: Path) -> str:

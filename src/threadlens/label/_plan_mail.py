@@ -1,14 +1,15 @@
-"""Planning streamed mailboxes — an mbox file, a maildir — messages grouped into whole conversations.
+"""Planning streamed mailboxes — mbox files, a maildir — messages grouped into whole conversations.
 
 One pass reads each message's header block (not its body) for the ids it names: its Message-ID, In-Reply-To
 and References, as the mail reader finds them. Messages naming a common id are one conversation, as in the
 reader's threading; a message without a Message-ID is named by a hash of its bytes, so that copies of it
 meet. Units are whole conversations, in order of their first message, with each unit's messages in the
 reader's order (file order; a maildir's sorted file names): the reader, given a unit, threads it as it
-threads the whole mailbox. Ids are compared as 64-bit hashes within the pass (the plan holds none). For an
-mbox, planning peaks at about 400 bytes a message (24 bytes for each id named: a References chain of eight
-ids is most of it) and the plan keeps 24 (offsets and the line number of its ``From`` line); a maildir's
-plan keeps each file's path.
+threads the whole mailbox. The mbox files of a run are one archive (a list's monthly files): a
+conversation that runs across them is one thread, its messages in one unit. Ids are compared as 64-bit
+hashes within the pass (the plan holds none). For mbox files, planning peaks at about 400 bytes a message
+(24 bytes for each id named: a References chain of eight ids is most of it) and the plan keeps 32 (offsets,
+the line number of its ``From`` line and its file); a maildir's plan keeps each file's path.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -33,35 +34,48 @@ _HEADER_BYTES = 1 << 20  # a header block is read up to this size
 _HASH_PIECE = 1 << 20
 
 
-def mbox_units(path: str, chunk_posts: int) -> list[Unit] | None:
-    """Units of whole conversations of the mbox at ``path`` (numbered from 0); None when no entry has mail
-    headers (the reader, reading the file whole, says what is wrong with it)."""
+def mbox_units(paths: Sequence[str], names: Sequence[str], chunk_posts: int) -> tuple[list[Unit], list[int]]:
+    """Units of whole conversations of the mbox files at ``paths`` read as one archive (numbered from 0), and
+    the positions of the files in which no entry has mail headers (those are left out: the reader, reading
+    such a file whole, says what is wrong with it). ``names`` are the files as rejects name them."""
     from ..readers.mail._mbox import mbox_entries
     from ..readers.mail._message import message_links
 
-    starts, ends, lines = array("q"), array("q"), array("q")
+    starts, ends, lines, files = array("q"), array("q"), array("q"), array("q")
     edge_messages, edge_keys = array("q"), array("q")
-    any_mail = False
-    with open(path, "rb") as stream, open(path, "rb") as again:
-        for number, start, end, header in mbox_entries(stream, header_bytes=_HEADER_BYTES):
-            index = len(starts)
-            starts.append(start)
-            ends.append(end)
-            lines.append(number)
-            links = message_links(header)
-            if links is None:
-                continue  # the worker reports it as skipped
-            any_mail = True
-            _join(index, links, lambda: _content_name(again, start, end), edge_messages, edge_keys)
-    if not any_mail:
-        return None
+    without_mail: list[int] = []
+    for file, path in enumerate(paths):
+        first = len(starts)
+        any_mail = False
+        with open(path, "rb") as stream, open(path, "rb") as again:
+            for number, start, end, header in mbox_entries(stream, header_bytes=_HEADER_BYTES):
+                index = len(starts)
+                starts.append(start)
+                ends.append(end)
+                lines.append(number)
+                files.append(file)
+                links = message_links(header)
+                if links is None:
+                    continue  # the worker reports it as skipped
+                any_mail = True
+                _join(index, links, lambda: _content_name(again, start, end), edge_messages, edge_keys)
+        if not any_mail:
+            without_mail.append(file)
+            del starts[first:], ends[first:], lines[first:], files[first:]
+    if not starts:
+        return [], without_mail
     group = _conversations(len(starts), np.frombuffer(edge_messages, dtype=np.int64),
                            np.frombuffer(edge_keys, dtype=np.int64))
     offsets, stops = np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64)
-    numbers = np.frombuffer(lines, dtype=np.int64)
-    return [Unit(index=i, kind="messages", path=path, records="mbox", offsets=offsets[members].copy(),
-                 ends=stops[members].copy(), lines=numbers[members].copy(), posts=len(members), size=size)
-            for i, (members, size) in enumerate(_batches(group, stops - offsets, chunk_posts))]
+    numbers, file_of = np.frombuffer(lines, dtype=np.int64), np.frombuffer(files, dtype=np.int64)
+    units = []
+    for i, (members, size) in enumerate(_batches(group, stops - offsets, chunk_posts)):
+        used, sources = np.unique(file_of[members], return_inverse=True)
+        units.append(Unit(index=i, kind="messages", records="mbox", files=tuple(paths[f] for f in used.tolist()),
+                          names=tuple(names[f] for f in used.tolist()), sources=sources.reshape(-1),
+                          offsets=offsets[members].copy(), ends=stops[members].copy(), lines=numbers[members].copy(),
+                          posts=len(members), size=size))
+    return units, without_mail
 
 
 def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:

@@ -249,14 +249,19 @@ def _read_files(unit: Unit) -> UnitInput:
 
 def _read_messages(unit: Unit) -> UnitInput:
     """The threads of a unit of mbox messages, as the mbox reader threads them."""
+    from contextlib import ExitStack
+
     from ..readers.mail._mbox import unescape_message
     from ..readers.mail._reader import mbox_threads
 
-    def entries() -> Iterator[tuple[int, bytes]]:
-        with open(unit.path, "rb") as stream:
-            for start, end, number in zip(unit.offsets.tolist(), unit.ends.tolist(), unit.lines.tolist()):
+    def entries() -> Iterator[tuple[str, int, bytes]]:
+        with ExitStack() as files:
+            streams = [files.enter_context(open(path, "rb")) for path in unit.files]
+            for source, start, end, number in zip(unit.sources.tolist(), unit.offsets.tolist(), unit.ends.tolist(),
+                                                  unit.lines.tolist()):
+                stream = streams[source]
                 stream.seek(start)
-                yield number, unescape_message(stream.read(end - start))
+                yield unit.names[source], number, unescape_message(stream.read(end - start))
 
     return _mail_input(unit.shown_path, *mbox_threads(entries(), source=unit.shown_path))
 

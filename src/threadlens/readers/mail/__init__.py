@@ -2,7 +2,9 @@
 
 Input formats (detected from the content, or forced with ``format=``/``--input-format``):
 
-- ``mbox``: messages separated by ``From `` lines; every conversation in it is a thread;
+- ``mbox``: messages separated by ``From `` lines; every conversation in it is a thread. A directory of
+  mbox files (a list's monthly archives, plain or compressed) is read as one archive, so threads run
+  across its files (:func:`read_mboxes` does the same for any list of files);
 - ``eml``: one RFC 822 message (a thread of one post, or read with its folder);
 - ``maildir``: a directory, read by :func:`read_threads` on a path: a maildir's ``cur/`` and ``new/``
   files, or the ``*.eml`` files of a folder tree.
@@ -25,12 +27,12 @@ from .. import Reader, register_reader
 from .._source import Source
 from ._mbox import looks_like_mbox
 from ._message import unflow
-from ._reader import mail_files, read_eml, read_mail_dir, read_mbox
+from ._reader import mail_files, mbox_files, read_eml, read_mail_dir, read_mbox, read_mbox_dir, read_mboxes
 from .body import html_quote, post_from_body, prepare_body, visible_text
 from .furniture import find_furniture
 
-__all__ = ["read_mbox", "read_eml", "read_mail_dir", "mail_files", "find_furniture", "prepare_body",
-           "post_from_body", "visible_text", "html_quote", "unflow"]
+__all__ = ["read_mbox", "read_mboxes", "read_mbox_dir", "mbox_files", "read_eml", "read_mail_dir", "mail_files",
+           "find_furniture", "prepare_body", "post_from_body", "visible_text", "html_quote", "unflow"]
 
 _KNOWN_HEADERS = frozenset({"from", "date", "subject", "message-id", "to", "cc", "received", "mime-version",
                             "return-path", "delivered-to", "content-type", "in-reply-to", "references",
@@ -84,8 +86,14 @@ def _sniff_mail_dir(path: Path) -> float:
     return 0.5 if mails or any(e.is_dir() and e.name in ("cur", "new") for e in entries) else 0.0
 
 
-register_reader(Reader("mbox", "mbox mailbox: messages separated by 'From ' lines, threaded by References",
-                       read=read_mbox, sniff=_sniff_mbox))
+def _sniff_mbox_dir(path: Path) -> float:
+    found, others = mbox_files(path)
+    return 0.85 if found and len(found) >= len(others) else 0.0
+
+
+register_reader(Reader("mbox", "mbox mailbox: messages separated by 'From ' lines, threaded by References (a "
+                       "directory of mbox files is read as one archive)",
+                       read=read_mbox, sniff=_sniff_mbox, sniff_dir=_sniff_mbox_dir, read_dir=read_mbox_dir))
 register_reader(Reader("eml", "one e-mail message (RFC 822 .eml)", read=read_eml, sniff=_sniff_eml))
 register_reader(Reader("maildir", "a maildir or a directory of .eml files (a path to a directory)",
                        sniff_dir=_sniff_mail_dir, read_dir=read_mail_dir))

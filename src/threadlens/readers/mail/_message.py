@@ -30,6 +30,9 @@ _POLICY = email.policy.default
 _ASCII_NAMES = frozenset({"us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown", "unknown", "8bit",
                           "default", "none"})
 _IDENTIFYING = ("from", "date", "message-id", "subject")
+# ``ann@example.org (Ann Lee)``, the old form of a From header, and Mailman's archives' ``ann at example.org
+# (Ann Lee)``: the parser drops the name in the comment (and can't read the "at" address).
+_COMMENTED_ADDRESS = re.compile(r"\s*([^\s()<>\"]+)(?:\s+at\s+([^\s()<>\"]+))?\s*\(([^()]{1,200})\)\s*")
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a raw 8-bit byte, as the parser keeps it (surrogateescape)
 
 
@@ -222,6 +225,11 @@ def _address(raw: str | None, problems: list[Problem]) -> tuple[str | None, str 
     if raw is None:
         return None, None
     value = _repair_8bit(raw)
+    commented = _COMMENTED_ADDRESS.fullmatch(value)
+    if commented is not None:
+        user, domain, name = commented.groups()
+        address = f"{user}@{domain}" if domain else user
+        return " ".join((_header_text("Comments", name, problems) or "").split()) or address, address
     try:
         header: Any = _POLICY.header_factory("From", value)
         addresses = header.addresses

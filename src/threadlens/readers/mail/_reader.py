@@ -1,10 +1,12 @@
-"""From mail files to threads: mbox files, single .eml files, maildirs and directories of .eml files.
+"""From mail files to threads: mbox files (one, or several read as one archive), single .eml files, maildirs
+and directories of .eml files.
 
 Posts: ``id`` = Message-ID (without angle brackets), ``author`` = the From display name (else the
 address), ``created`` = Date, ``text`` = the body (see :mod:`._message`), ``markup`` = HTML quotes and
 mail furniture; ``meta`` holds ``subject``, ``from`` (the address), ``list_id``, ``message_id`` and where
-the message was read (``line`` of an mbox, ``file`` of a directory). One thread per conversation
-(:mod:`._threading`); its title is the subject of its first message.
+the message was read (``line`` of an mbox, ``file`` of a directory or of an archive of several mboxes). One
+thread per conversation (:mod:`._threading`); its title is the subject of its first message. Message-IDs are
+global, so several mbox files — a list's monthly archives — read together give threads that run across them.
 
 Recoveries become notices, one per kind and input: ``duplicate_id`` (a Message-ID read twice: the first
 is kept), ``missing_message_id`` (an id is made from the message's bytes), ``skipped_message`` (an mbox
@@ -17,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -26,14 +29,21 @@ from ...errors import InputError
 from ...thread import Notice, Post, Segment, Thread
 from .._linking import LoosePost, build_threads
 from .._source import Source, file_bytes
-from ._mbox import split_mbox
+from ._mbox import looks_like_mbox, split_mbox
 from ._message import MailMessage, Problem, message_ids, parse_message
 from ._threading import link_messages
 
-__all__ = ["read_mbox", "mbox_threads", "read_eml", "read_mail_dir", "mail_dir_threads", "mail_files"]
+__all__ = ["read_mbox", "read_mboxes", "read_mbox_dir", "mbox_files", "archive_order", "mbox_threads", "read_eml", "read_mail_dir",
+           "mail_dir_threads", "mail_files"]
 
 _MAX_EXAMPLES = 3
 _MAX_DEPTH = 8
+_HEAD_BYTES = 4096
+_NAME_PIECES = re.compile(r"\d+|[^\W\d_]+|[\W_]+")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_MONTHS = {**{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+           **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)}, "sept": 9}
 
 
 @dataclass(slots=True)
@@ -47,30 +57,127 @@ class _Read:
 def read_mbox(source: Source) -> list[Thread]:
     """Every thread in an mbox file."""
     data = _raw_bytes(source)
-    threads, _ = mbox_threads(split_mbox(data, name=source.name), source=source.name)
+    entries = ((None, line, raw) for line, raw in split_mbox(data, name=source.name))
+    threads, _ = mbox_threads(entries, source=source.name)
     if not threads:
         raise InputError("holds no mail messages (no entry has From:, Date:, Message-ID: or Subject: headers)",
                          source=source.name)
     return threads
 
 
-def mbox_threads(entries: Iterable[tuple[int, bytes]], *, source: str) -> tuple[list[Thread], list[Notice]]:
-    """The threads of mbox messages — ``(line number of the From line, message bytes)`` in file order — as
-    :func:`read_mbox` makes them, and the notices when no entry is a mail message (else the notices are the
-    threads'). When ``entries`` hold every message of each conversation they touch, the threads are those of
-    the whole file."""
+def read_mboxes(paths: Sequence[str | os.PathLike[str]], *, name: str | None = None) -> list[Thread]:
+    """Every thread of several mbox files (plain or compressed) read as one archive, in the order given.
+
+    A list's monthly archives read this way give threads that run across months: a reply in February to a
+    January message is threaded under it. A message read again in a later file (a cross-post, an overlap
+    between exports) keeps its first copy. Posts say where they were read in ``meta["file"]`` and
+    ``meta["line"]``. ``name`` names the whole in notices (default: the files).
+    """
+    names = [os.fspath(p) for p in paths]
+    if not names:
+        raise InputError("no mbox files given; pass one or more mbox files", source=name or "read_mboxes")
+    whole = name or display_name(names)
+    threads, notices = mbox_threads(_file_entries(names), source=whole)
+    if not threads:
+        raise InputError("holds no mail messages (no entry has From:, Date:, Message-ID: or Subject: headers)",
+                         source=whole)
+    return threads
+
+
+def read_mbox_dir(path: Path) -> list[Thread]:
+    """Every thread of the mbox files in a directory (a list's archive, one file a month: plain, ``.gz``,
+    ``.bz2``, ``.xz`` or ``.zst``), read as one archive in :func:`archive_order`; its other files are skipped,
+    and named in a notice."""
+    files, skipped = mbox_files(path)
+    if not files:
+        raise InputError("holds no mbox files (files starting with a 'From ' line); pass a directory of mbox "
+                         "files, a maildir or a folder of .eml files", source=str(path))
+    threads = read_mboxes(files, name=str(path))
+    if skipped:
+        threads[0].notices.append(Notice("skipped_file", f"{path}: skipped {len(skipped)} file(s) that are not "
+                                         f"mbox files: {_examples(skipped)}", len(skipped)))
+    return threads
+
+
+def mbox_files(path: Path) -> tuple[list[Path], list[str]]:
+    """The mbox files directly in ``path`` (plain or compressed; hidden files left out) in
+    :func:`archive_order`, and the names of its other files."""
+    found: list[Path] = []
+    others: list[str] = []
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: archive_order(e.name))
+    except OSError:
+        return [], []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.is_file():
+            continue
+        if _starts_like_mbox(Path(entry.path)):
+            found.append(Path(entry.path))
+        else:
+            others.append(entry.name)
+    return found, others
+
+
+def archive_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key putting a list's archive files in time order: numbers compare as numbers and month names
+    as their months (``2024-January.txt.gz`` < ``2024-February.txt.gz``, ``part9`` < ``part10``)."""
+    key: list[tuple[int, int | str]] = []
+    for piece in _NAME_PIECES.findall(name):
+        if piece.isdigit():
+            key.append((0, int(piece)))
+        else:
+            lowered = piece.lower()
+            month = _MONTHS.get(lowered)
+            key.append((0, month) if month is not None else (1, lowered))
+    return (*key, (2, name))
+
+
+def _starts_like_mbox(path: Path) -> bool:
+    from .._compressed import compression_in, open_decompressed
+
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(_HEAD_BYTES)
+        kind = compression_in(head)
+        if kind is not None:
+            with open_decompressed(path, kind) as stream:
+                head = stream.read(_HEAD_BYTES)
+    except Exception:  # noqa: BLE001  # unreadable or damaged: not taken as an mbox (its reader would say why)
+        return False
+    return looks_like_mbox(head.decode("utf-8", errors="replace"))
+
+
+def _file_entries(names: Sequence[str]) -> Iterator[tuple[str, int, bytes]]:
+    """``(file, line, message bytes)`` of each file's messages in turn, one file in memory at a time."""
+    for name in names:
+        for line, raw in split_mbox(file_bytes(Path(name), name=name), name=name):
+            yield name, line, raw
+
+
+def display_name(names: Sequence[str]) -> str:
+    """Several files named in one line: ``a.mbox``; ``a.mbox, b.mbox``; ``a.mbox, b.mbox and 3 more``."""
+    if len(names) <= 2:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more"
+
+
+def mbox_threads(entries: Iterable[tuple[str | None, int, bytes]], *,
+                 source: str) -> tuple[list[Thread], list[Notice]]:
+    """The threads of mbox messages — ``(file, line number of the From line, message bytes)`` in reading
+    order, ``file`` None for a single mbox named ``source`` — as :func:`read_mbox` (:func:`read_mboxes`)
+    makes them, and the notices when no entry is a mail message (else the notices are the threads'). When
+    ``entries`` hold every message of each conversation they touch, the threads are those of the whole input.
+    """
     reads: list[_Read] = []
-    skipped: list[str] = []
-    for line, raw in entries:
+    skipped: dict[str, list[str]] = {}
+    for file, line, raw in entries:
         message = parse_message(raw)
         if message is None:
-            skipped.append(f"line {line}")
+            skipped.setdefault(file or source, []).append(f"line {line}")
             continue
-        reads.append(_Read(message, f"{source}:{line}", line=line))
-    notices = []
-    if skipped:
-        notices.append(Notice("skipped_message", f"{source}: skipped {len(skipped)} entry(ies) without mail "
-                              f"headers ({_examples(skipped)})", len(skipped)))
+        reads.append(_Read(message, f"{file or source}:{line}", line=line, file=file))
+    notices = [Notice("skipped_message", f"{where}: skipped {len(lines)} entry(ies) without mail headers "
+                      f"({_examples(lines)})", len(lines)) for where, lines in skipped.items()]
     if not reads:
         return [], notices
     return _threads(reads, source=source, notices=notices), []
