@@ -31,7 +31,9 @@ mode; the markdown of every body is rendered). Printed: posts/s, peak RSS and it
 pool, so its memory isn't comparable) labels the same posts written as a mailing-list archive: one message per post with Message-ID,
 In-Reply-To and References (the root and the last eight ancestors), threads interleaved by date (``label``
 streams it by conversation). The reference, measured in the same run, is the mbox reader reading the largest
-file whole: its time and peak RSS.
+file whole: its time and peak RSS. The largest is also cut into twelve monthly files (Mailman's names, every
+other one gzip'd) and labelled as a directory, one archive: its posts/s, peak RSS, and whether its records
+are the single file's, byte for byte.
 
 The embedding model (``--embedding-model``, default ``connections``) is measured on 10k posts — of bigram
 babble, and of real comment sentences (``--embedding-text``; the HN and Reddit comments of ../shared, no
@@ -46,6 +48,7 @@ texts/s.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import random
@@ -56,7 +59,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,6 +225,39 @@ def mbox_corpus(directory: Path, posts: int) -> Path:
     return path
 
 
+def mbox_archive(path: Path, months: int = 12) -> Path:
+    """The mbox cut at ``From`` lines into ``months`` files of as many messages (``YYYY-Month.txt``, as Mailman
+    names them, every other one gzip'd): a list's archive whose conversations run across its files."""
+    import gzip
+
+    directory = path.with_name(path.stem + "-archive")
+    if directory.is_dir():
+        return directory
+    data = path.read_bytes()
+    starts = [0] + [i + 2 for i in _find_all(data, b"\n\nFrom ")]
+    bounds = [starts[len(starts) * k // months] for k in range(months)] + [len(data)]
+    temporary = directory.with_suffix(".tmp")
+    temporary.mkdir(exist_ok=True)
+    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+    for k in range(months):
+        piece = data[bounds[k]:bounds[k + 1]]
+        name = f"2020-{names[k % 12]}.txt"
+        if k % 2:
+            (temporary / (name + ".gz")).write_bytes(gzip.compress(piece, compresslevel=1))
+        else:
+            (temporary / name).write_bytes(piece)
+    temporary.replace(directory)
+    return directory
+
+
+def _find_all(data: bytes, needle: bytes) -> Iterator[int]:
+    position = data.find(needle)
+    while position >= 0:
+        yield position
+        position = data.find(needle, position + 1)
+
+
 def whole_read_reference(path: Path) -> dict[str, float]:
     """Peak RSS and time of the mbox reader reading ``path`` whole (what ``label`` did before it streamed mbox)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -376,6 +412,15 @@ def main() -> None:
         whole = whole_read_reference(largest)
         print(f"mbox reference: reading {largest.name} ({largest.stat().st_size / 1e6:.0f} MB) whole with the mbox "
               f"reader: {whole['seconds']:.1f} s, peak RSS {whole['peak_rss_mb']:.0f} MB", flush=True)
+        archive = mbox_archive(largest)
+        single = directory / f"labels-{largest.stem}.jsonl"
+        joined = directory / f"labels-{archive.name}.jsonl"
+        result = run_label(archive, joined, args.model, args.workers)
+        same = "the same records as the single file" if filecmp.cmp(single, joined, shallow=False) else \
+            "RECORDS DIFFER from the single file"
+        print(f"mbox archive: {largest.name} as 12 monthly files (6 gzip'd), read as one: "
+              f"{result['posts_per_s_wall']:,.0f} posts/s  peak RSS {result['peak_rss_mb']:.0f} MB  ({same})",
+              flush=True)
     if not args.no_embedding:
         from threadlens.stance.registry import available_models
 
