@@ -111,8 +111,22 @@ def test_label_streams_an_mbox_as_the_reader_reads_it(mbox: Path, tmp_path: Path
     assert len(expected) == 6 + 30 + 1 + 1 + 2 + 2  # roots, replies, one anonymous copy, its reply, orphans, loop
     # the repeated Message-ID, the second anonymous copy and the entry without headers, each counted
     assert report.rejected == 3
-    reasons = [json.loads(line)["reason"] for line in out.with_name("labels.rejects.jsonl").read_text().splitlines()]
-    assert any("repeat a Message-ID" in r for r in reasons) and any("without mail headers" in r for r in reasons)
+    rejects = [json.loads(line) for line in out.with_name("labels.rejects.jsonl").read_text().splitlines()]
+    # one reject a message, at the line of its From line
+    lines = mbox.read_bytes().decode("utf-8").split("\n")
+    starts = [n for n, line in enumerate(lines, start=1) if line.startswith("From sender@")]
+
+    def from_line_of_the_last(text: str) -> int:  # the From line of the last entry holding ``text``
+        found = max(n for n, line in enumerate(lines, start=1) if text in line)
+        return max(start for start in starts if start < found)
+
+    anonymous = next(r["id"] for r in rejects if (r["id"] or "").startswith("no-message-id-"))
+    repeats = "repeats the Message-ID of the message"
+    assert {(r["source"], r["line"], r["id"], r["reason"].split(" at ")[0]) for r in rejects} == {
+        (str(mbox), from_line_of_the_last("Copycat"), "root0@lists.example.org", repeats),
+        (str(mbox), from_line_of_the_last("Subject: Anonymous"), anonymous, repeats),
+        (str(mbox), from_line_of_the_last("this entry has no mail headers"), None,
+         "no mail headers (From:, Date:, Message-ID: or Subject:)")}
     assert report.threads == len(read_threads(mbox))
 
 
@@ -202,6 +216,9 @@ def test_label_streams_a_maildir_as_the_reader_reads_it(mbox: Path, tmp_path: Pa
     assert _by_id(read_labelled(out)) == _by_id(label_threads(read_threads(maildir), model=MODEL))
     # as from the mbox: the repeated Message-ID, the second anonymous copy; and the two entries without headers
     assert report.rejected == 4
+    rejects = [json.loads(line) for line in out.with_name("labels.rejects.jsonl").read_text().splitlines()]
+    assert {r["source"] for r in rejects if r["reason"].startswith("no mail headers")} == {
+        str(maildir / "new" / "junk"), *(str(f) for f in (maildir / "cur").iterdir() if b"only words" in f.read_bytes())}
 
 
 def test_a_changed_maildir_is_another_run(mbox: Path, tmp_path: Path) -> None:
@@ -246,8 +263,11 @@ def test_label_reads_a_runs_mbox_files_as_one_archive(mbox: Path, tmp_path: Path
     # read file by file, the conversations that run across months would be cut
     apart = sum(len(read_threads(p)) for p in months)
     assert apart > report.threads == len(read_threads(tmp_path / "archive")) == len(read_threads(mbox))
-    reasons = [json.loads(line) for line in joined.with_name("joined.rejects.jsonl").read_text().splitlines()]
-    assert all(str(tmp_path / "archive") in r["reason"] for r in reasons)
+    # each left-out message named by its month's file, the same messages as from the single file
+    rejects = [json.loads(line) for line in joined.with_name("joined.rejects.jsonl").read_text().splitlines()]
+    single = [json.loads(line) for line in whole.with_name("whole.rejects.jsonl").read_text().splitlines()]
+    assert {r["source"] for r in rejects} <= {str(p) for p in months} and len(rejects) == len(single) == 3
+    assert sorted(str(r["id"]) for r in rejects) == sorted(str(r["id"]) for r in single)
 
 
 def test_label_an_archive_file_without_mail_is_refused_and_the_rest_labelled(mbox: Path, tmp_path: Path) -> None:

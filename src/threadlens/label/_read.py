@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..thread import Notice, Post, Thread
 from ._plan import Unit, key_hash, parse_line, record_key
+
+if TYPE_CHECKING:
+    from ..readers.mail._reader import LeftOut
 
 __all__ = ["Reject", "UnitInput", "read_unit"]
 
@@ -263,18 +266,23 @@ def _read_messages(unit: Unit) -> UnitInput:
                 stream.seek(start)
                 yield unit.names[source], number, unescape_message(stream.read(end - start))
 
-    return _mail_input(unit.shown_path, *mbox_threads(entries(), source=unit.shown_path))
+    left_out: list[LeftOut] = []
+    threads, notices = mbox_threads(entries(), source=unit.shown_path, left_out=left_out)
+    return _mail_input(unit.shown_path, threads, notices, left_out)
 
 
 def _read_mail_files(unit: Unit) -> UnitInput:
     """The threads of a unit of maildir files, as the maildir reader threads them."""
     from ..readers.mail._reader import mail_dir_threads
 
-    return _mail_input(unit.path, *mail_dir_threads(Path(unit.path), [Path(f) for f in unit.files]))
+    left_out: list[LeftOut] = []
+    threads, notices = mail_dir_threads(Path(unit.path), [Path(f) for f in unit.files], left_out=left_out)
+    return _mail_input(unit.path, threads, notices, left_out)
 
 
-def _mail_input(source: str, threads: list[Thread], notices: list[Notice]) -> UnitInput:
-    out = UnitInput()
+def _mail_input(source: str, threads: list[Thread], notices: list[Notice], left_out: list[LeftOut]) -> UnitInput:
+    """A unit's threads, with a reject for each message the reader left out."""
+    out = UnitInput(rejects=[Reject(item.file, item.reason, line=item.line, id=item.id) for item in left_out])
     _take_notices(source, notices, out)
     for thread in threads:
         _take_notices(source, thread.notices, out)

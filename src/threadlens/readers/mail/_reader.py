@@ -33,12 +33,13 @@ from ._mbox import looks_like_mbox, split_mbox
 from ._message import MailMessage, Problem, message_ids, parse_message
 from ._threading import link_messages
 
-__all__ = ["read_mbox", "read_mboxes", "read_mbox_dir", "mbox_files", "archive_order", "mbox_threads", "read_eml", "read_mail_dir",
+__all__ = ["LeftOut", "read_mbox", "read_mboxes", "read_mbox_dir", "mbox_files", "archive_order", "mbox_threads", "read_eml", "read_mail_dir",
            "mail_dir_threads", "mail_files"]
 
 _MAX_EXAMPLES = 3
 _MAX_DEPTH = 8
 _HEAD_BYTES = 4096
+_NO_HEADERS = "no mail headers (From:, Date:, Message-ID: or Subject:)"
 _NAME_PIECES = re.compile(r"\d+|[^\W\d_]+|[\W_]+")
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december")
@@ -49,9 +50,24 @@ _MONTHS = {**{name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
 @dataclass(slots=True)
 class _Read:
     message: MailMessage
-    where: str
+    origin: str  # the file it was read from
+    line: int | None = None  # of its From line, in an mbox
+    file: str | None = None  # for the post's meta
+
+    @property
+    def where(self) -> str:
+        return f"{self.origin}:{self.line}" if self.line is not None else self.origin
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A message a reader left out: the file it was read from, the line of its ``From`` line in an mbox, its
+    Message-ID when it has one, and why."""
+
+    file: str
+    reason: str
     line: int | None = None
-    file: str | None = None
+    id: str | None = None
 
 
 def read_mbox(source: Source) -> list[Thread]:
@@ -161,26 +177,36 @@ def display_name(names: Sequence[str]) -> str:
     return f"{names[0]}, {names[1]} and {len(names) - 2} more"
 
 
-def mbox_threads(entries: Iterable[tuple[str | None, int, bytes]], *,
-                 source: str) -> tuple[list[Thread], list[Notice]]:
+def mbox_threads(entries: Iterable[tuple[str | None, int, bytes]], *, source: str,
+                 left_out: list[LeftOut] | None = None) -> tuple[list[Thread], list[Notice]]:
     """The threads of mbox messages — ``(file, line number of the From line, message bytes)`` in reading
     order, ``file`` None for a single mbox named ``source`` — as :func:`read_mbox` (:func:`read_mboxes`)
     makes them, and the notices when no entry is a mail message (else the notices are the threads'). When
     ``entries`` hold every message of each conversation they touch, the threads are those of the whole input.
+
+    Entries left out (no mail headers, a repeated Message-ID) are summed up in notices, or — when
+    ``left_out`` is given — added to it one by one instead.
     """
     reads: list[_Read] = []
-    skipped: dict[str, list[str]] = {}
+    skipped: list[LeftOut] = []
     for file, line, raw in entries:
         message = parse_message(raw)
         if message is None:
-            skipped.setdefault(file or source, []).append(f"line {line}")
+            skipped.append(LeftOut(file or source, _NO_HEADERS, line=line))
             continue
-        reads.append(_Read(message, f"{file or source}:{line}", line=line, file=file))
-    notices = [Notice("skipped_message", f"{where}: skipped {len(lines)} entry(ies) without mail headers "
-                      f"({_examples(lines)})", len(lines)) for where, lines in skipped.items()]
+        reads.append(_Read(message, file or source, line=line, file=file))
+    notices: list[Notice] = []
+    if left_out is not None:
+        left_out.extend(skipped)
+    else:
+        by_file: dict[str, list[str]] = {}
+        for item in skipped:
+            by_file.setdefault(item.file, []).append(f"line {item.line}")
+        notices = [Notice("skipped_message", f"{file}: skipped {len(lines)} entry(ies) without mail headers "
+                          f"({_examples(lines)})", len(lines)) for file, lines in by_file.items()]
     if not reads:
         return [], notices
-    return _threads(reads, source=source, notices=notices), []
+    return _threads(reads, source=source, notices=notices, left_out=left_out), []
 
 
 def read_eml(source: Source) -> list[Thread]:
@@ -208,31 +234,36 @@ def read_mail_dir(path: Path) -> list[Thread]:
     return threads
 
 
-def mail_dir_threads(path: Path, files: Iterable[Path]) -> tuple[list[Thread], list[Notice]]:
+def mail_dir_threads(path: Path, files: Iterable[Path], *,
+                     left_out: list[LeftOut] | None = None) -> tuple[list[Thread], list[Notice]]:
     """The threads of message ``files`` of the directory ``path`` (in the order :func:`mail_files` gives), as
     :func:`read_mail_dir` makes them, and the notices when none is a mail message (else they are the threads').
-    When ``files`` hold every message of each conversation they touch, the threads are the whole directory's."""
+    When ``files`` hold every message of each conversation they touch, the threads are the whole directory's.
+    Files left out are summed up in a notice, or added to ``left_out`` one by one when it is given."""
     reads: list[_Read] = []
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for file in files:
         label = str(file.relative_to(path))
         try:
             data = file.read_bytes()
         except OSError as exc:
-            skipped.append(f"{label} ({exc.strerror or exc})")
+            skipped.append((label, f"can't be read ({exc.strerror or exc})"))
             continue
         message = parse_message(data)
         if message is None:
-            skipped.append(f"{label} (no mail headers)")
+            skipped.append((label, _NO_HEADERS))
             continue
         reads.append(_Read(message, f"{path}/{label}", file=label))
     notices = []
-    if skipped:
-        notices.append(Notice("skipped_file", f"{path}: skipped {len(skipped)} file(s): {_examples(skipped)}",
-                              len(skipped)))
+    if left_out is not None:
+        left_out.extend(LeftOut(f"{path}/{label}", reason) for label, reason in skipped)
+    elif skipped:
+        shown = _examples([f"{label} ({'no mail headers' if reason == _NO_HEADERS else reason})"
+                           for label, reason in skipped])
+        notices.append(Notice("skipped_file", f"{path}: skipped {len(skipped)} file(s): {shown}", len(skipped)))
     if not reads:
         return [], notices
-    return _threads(reads, source=str(path), notices=notices), []
+    return _threads(reads, source=str(path), notices=notices, left_out=left_out), []
 
 
 def mail_files(path: Path) -> list[Path]:
@@ -259,8 +290,10 @@ def mail_files(path: Path) -> list[Path]:
     return sorted(found)
 
 
-def _threads(reads: Iterable[_Read], *, source: str, notices: Iterable[Notice] = ()) -> list[Thread]:
-    """Threads of parsed messages: ids made unique, links resolved, conversations grouped, notices summed."""
+def _threads(reads: Iterable[_Read], *, source: str, notices: Iterable[Notice] = (),
+             left_out: list[LeftOut] | None = None) -> list[Thread]:
+    """Threads of parsed messages: ids made unique, links resolved, conversations grouped, notices summed (a
+    repeated Message-ID goes to ``left_out`` when it is given)."""
     kept: list[tuple[str, _Read]] = []
     seen: dict[str, str] = {}
     duplicates: list[str] = []
@@ -271,7 +304,11 @@ def _threads(reads: Iterable[_Read], *, source: str, notices: Iterable[Notice] =
             message_id = read.message.id = _made_id(read.message)
             missing_ids += 1
         if message_id in seen:
-            duplicates.append(f"<{message_id}> at {read.where}, first at {seen[message_id]}")
+            if left_out is not None:
+                left_out.append(LeftOut(read.origin, f"repeats the Message-ID of the message at {seen[message_id]}; "
+                                        "kept the first", line=read.line, id=message_id))
+            else:
+                duplicates.append(f"<{message_id}> at {read.where}, first at {seen[message_id]}")
             continue
         seen[message_id] = read.where
         kept.append((message_id, read))
