@@ -119,3 +119,79 @@ def test_a_reddit_listing_on_one_line_is_still_read_whole(tmp_path: Path) -> Non
     [item] = expand_inputs([path])
     assert item.kind == "whole"
     assert [r["id"] for r in _labelled(path, tmp_path / "labels.jsonl")] == ["s1"]
+
+
+def _split_dump(records: list[dict], directory: Path) -> list[Path]:
+    """A dump as a subreddit's files are published: the submissions, and the comments in two months (the
+    second one gzip'd): a thread's submission and comments are in different files."""
+    import gzip
+
+    directory.mkdir(parents=True, exist_ok=True)
+    submissions = [r for r in records if "title" in r]
+    comments = [r for r in records if "title" not in r]
+    half = len(comments) // 2
+    first = _write(directory / "jobs_submissions.jsonl", submissions)
+    second = _write(directory / "jobs_comments_2020-09.jsonl", comments[:half])
+    third = directory / "jobs_comments_2020-10.jsonl.gz"
+    third.write_bytes(gzip.compress(_write(directory / "tmp.jsonl", comments[half:]).read_bytes()))
+    (directory / "tmp.jsonl").unlink()
+    return [first, second, third]
+
+
+@pytest.mark.parametrize("chunk", [7, 40, 10_000])
+def test_label_reads_a_runs_reddit_files_as_one_corpus(tmp_path: Path, chunk: int) -> None:
+    records = _dump(random.Random(3))
+    files = _split_dump(records, tmp_path / "dump")
+    # the same records in one file, in the same order: submissions, then the two months of comments
+    whole = _write(tmp_path / "whole.jsonl", [r for r in records if "title" in r] +
+                   [r for r in records if "title" not in r])
+    expected = label_corpus([whole], tmp_path / "whole-labels.jsonl", model=MODEL, chunk_posts=chunk, workers=1)
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus(files, out, model=MODEL, chunk_posts=chunk, workers=2)
+    assert report.modes == {str(f): "indexed" for f in files}
+    assert (report.posts, report.threads) == (expected.posts, expected.threads) == (len(records), 12)
+    assert out.read_bytes() == (tmp_path / "whole-labels.jsonl").read_bytes()
+    # top-level comments answer their submission, read from another file
+    submissions = {r["id"] for r in records if "title" in r}
+    joined = list(read_labelled(out))
+    assert sum((r["relation"] or {}).get("to") in submissions for r in joined) > 5
+    assert {r["thread"] for r in joined} == {f"s{t}" for t in range(12)}
+    # labelled file by file, the comments would lose their submissions
+    apart = [r for f in files for r in label_threads(read_threads(f), model=MODEL)]
+    assert not any((r["relation"] or {}).get("to") in submissions for r in apart if r["id"] not in submissions)
+    spanning = [u for u in plan_inputs(expand_inputs(files), chunk_posts=chunk, spool=tmp_path / "spool").units
+                if len(u.files) > 1]
+    assert spanning and all(u.shown_path.startswith(f"{u.names[0]}, ") for u in spanning)
+
+
+def test_label_reddit_files_keep_their_own_escaping_and_name_their_rejects(tmp_path: Path) -> None:
+    """One file raw (a body with a literal '>'), the other escaped: each is read as the reader reads it alone."""
+    records = _dump(random.Random(4), raw_in=1)
+    raw_thread = [r for r in records if r.get("link_id", "t3_" + r["id"]) == "t3_s1"]
+    others = [r for r in records if r not in raw_thread]
+    raw_file = _write(tmp_path / "raw.jsonl", raw_thread)
+    escaped_file = _write(tmp_path / "escaped.jsonl", others, ['{"no": "id"}'])
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus([raw_file, escaped_file], out, model=MODEL, chunk_posts=10, workers=1, with_text=True)
+    expected = {r["id"]: r for path in (raw_file, escaped_file)
+                for r in label_threads(read_threads(path), model=MODEL, with_text=True)}
+    assert {r["id"]: r for r in read_labelled(out)} == expected
+    assert any("&lt;3" in r["text"] for r in expected.values() if r["thread"] == "s1")
+    assert any("<3" in r["text"] for r in expected.values() if r["thread"] != "s1")
+    [reject] = [json.loads(line) for line in out.with_name("labels.rejects.jsonl").read_text().splitlines()]
+    assert (reject["source"], reject["line"], report.rejected) == (str(escaped_file), 4, 1)
+
+
+def test_label_the_real_reddit_thread_split_into_submission_and_comments(shared: Path, tmp_path: Path) -> None:
+    path = shared / "data" / "reddit" / "praw-thread" / "thread_n49rw.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    is_submission = ['"title"' in line and '"selftext"' in line for line in lines]
+    assert sum(is_submission) == 1
+    submission, comments = tmp_path / "submissions.jsonl", tmp_path / "comments.jsonl"
+    submission.write_text("".join(line for line, s in zip(lines, is_submission) if s), encoding="utf-8")
+    comments.write_text("".join(line for line, s in zip(lines, is_submission) if not s), encoding="utf-8")
+    whole = _labelled(path, tmp_path / "whole.jsonl")
+    out = tmp_path / "split.jsonl"
+    report = label_corpus([comments, submission], out, model=MODEL, force=True, workers=2)  # comments first
+    assert report.threads == 1 and report.posts == len(whole) == 1429
+    assert sorted(read_labelled(out), key=lambda r: r["id"]) == sorted(whole, key=lambda r: r["id"])

@@ -106,8 +106,16 @@ class Unit:
     size: int = 0
     raw_markup: bool = False
     name: str = ""  # the input as the user named it, when ``path`` is its decompressed copy
-    names: tuple[str, ...] = ()  # the same for each of ``files``, for ``messages``
+    names: tuple[str, ...] = ()  # the same for each of ``files``, for ``messages`` and ``groups`` of several files
     sources: Any = None
+    raw_files: tuple[bool, ...] = ()  # ``raw_markup`` of each of ``files``, for ``groups`` of several files
+
+    def line_files(self) -> list[tuple[str, str, bool]]:
+        """``(path, name shown, raw markup)`` of the files a ``range`` or ``groups`` unit reads, in the order
+        ``sources`` numbers them."""
+        if not self.files:
+            return [(self.path, self.shown_path, self.raw_markup)]
+        return list(zip(self.files, self.names, self.raw_files or (self.raw_markup,) * len(self.files)))
 
     @property
     def shown_path(self) -> str:
@@ -129,8 +137,11 @@ class Unit:
             return [self.kind, list(self.files), *(hashlib.sha256(np.asarray(a, dtype=np.int64).tobytes()).hexdigest()
                                                    for a in (self.sources, self.offsets, self.ends))]
         if self.kind == "groups":
+            spread = ([list(self.files), list(self.raw_files),
+                       hashlib.sha256(np.asarray(self.sources, dtype=np.int64).tobytes()).hexdigest()]
+                      if self.files else [])
             return [self.kind, self.path, hashlib.sha256(np.asarray(self.offsets).tobytes()).hexdigest(),
-                    hashlib.sha256(np.asarray(self.group_sizes).tobytes()).hexdigest(), *reading]
+                    hashlib.sha256(np.asarray(self.group_sizes).tobytes()).hexdigest(), *reading, *spread]
         return [self.kind, list(self.files), self.input_format]
 
 
@@ -325,6 +336,8 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
 
     mailboxes = _archive([(number, item) for number, item in enumerate(files)
                           if item.kind == "mbox" and (item.compression is None or spool is not None)])
+    reddits = [(number, item) for number, item in enumerate(files)
+               if item.kind == "reddit" and (item.compression is None or spool is not None)]
     for number, item in enumerate(files):
         if item.kind == "whole" or (item.compression is not None and spool is None):
             pending.append(item)
@@ -337,6 +350,14 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
                 _append(plan, units)
                 read_whole = {w.path for w in whole}
                 plan.modes.update((m.path, "indexed") for _, m in mailboxes if m.path not in read_whole)
+            continue
+        if item.kind == "reddit" and len(reddits) > 1:
+            if number == reddits[0][0]:  # the run's Reddit files, planned as one corpus
+                paths = [_decompressed(r, n, spool) if r.compression is not None and spool is not None else r.path
+                         for n, r in reddits]
+                flush_whole()
+                _append(plan, _indexed_units(paths, "reddit", chunk_posts, 0, names=[r.path for _, r in reddits]))
+                plan.modes.update((r.path, "indexed") for _, r in reddits)
             continue
         source = item.records or item.path
         if item.compression is not None and spool is not None:
@@ -401,7 +422,7 @@ def _plan_stream(path: str, records: str, chunk_posts: int, *, first_index: int,
     units = _contiguous_units(path, records, chunk_posts, first_index, workers)
     if units is not None:
         return units, "contiguous"
-    return _indexed_units(path, records, chunk_posts, first_index), "indexed"
+    return _indexed_units([path], records, chunk_posts, first_index), "indexed"
 
 
 def _raw_markup(record: dict[str, Any], records: str) -> bool:
@@ -592,40 +613,48 @@ def _slice_runs(path: str, records: str, start: int, end: int) -> _SliceScan:
     return runs, number, raw
 
 
-def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) -> list[Unit]:
-    """Units of line offsets, conversation by conversation (conversations in order of first appearance)."""
+def _indexed_units(paths: Sequence[str], records: str, chunk_posts: int, first_index: int, *,
+                   names: Sequence[str] = ()) -> list[Unit]:
+    """Units of line offsets, conversation by conversation (conversations in order of first appearance), of
+    one file or of several read as one (``names``: as rejects name them; the lines' file in ``sources``)."""
     offsets, numbers, ids, replies, conversations = array("q"), array("q"), array("q"), array("q"), array("q")
+    line_files, bad_files = array("q"), array("q")
     has_reply, has_conversation = array("b"), array("b")
     bad_offsets, bad_numbers = array("q"), array("q")
-    raw = False
-    for offset, number, line in _lines(path):
-        if not line.strip():
-            continue
-        record, _ = parse_line(line)
-        post_id, conversation, reply_to = (record_key(record, records=records) if record is not None
-                                           else (None, None, None))
-        if post_id is None:
-            bad_offsets.append(offset)
-            bad_numbers.append(number)
-            continue
-        raw = raw or _raw_markup(record, records)
-        offsets.append(offset)
-        numbers.append(number)
-        ids.append(key_hash(post_id))
-        replies.append(key_hash(reply_to) if reply_to is not None else 0)
-        has_reply.append(reply_to is not None)
-        conversations.append(key_hash(conversation) if conversation is not None else 0)
-        has_conversation.append(conversation is not None)
+    raw = [False] * len(paths)
+    for file, path in enumerate(paths):
+        for offset, number, line in _lines(path):
+            if not line.strip():
+                continue
+            record, _ = parse_line(line)
+            post_id, conversation, reply_to = (record_key(record, records=records) if record is not None
+                                               else (None, None, None))
+            if post_id is None:
+                bad_offsets.append(offset)
+                bad_numbers.append(number)
+                bad_files.append(file)
+                continue
+            raw[file] = raw[file] or _raw_markup(record, records)
+            offsets.append(offset)
+            numbers.append(number)
+            line_files.append(file)
+            ids.append(key_hash(post_id))
+            replies.append(key_hash(reply_to) if reply_to is not None else 0)
+            has_reply.append(reply_to is not None)
+            conversations.append(key_hash(conversation) if conversation is not None else 0)
+            has_conversation.append(conversation is not None)
     keys, cyclic = _conversation_keys(np.frombuffer(ids, dtype=np.int64), np.frombuffer(replies, dtype=np.int64),
                                       np.frombuffer(has_reply, dtype=np.int8).astype(bool),
                                       np.frombuffer(conversations, dtype=np.int64),
                                       np.frombuffer(has_conversation, dtype=np.int8).astype(bool))
     line_offsets = np.frombuffer(offsets, dtype=np.int64)
     line_numbers = np.frombuffer(numbers, dtype=np.int64)
+    line_sources = np.frombuffer(line_files, dtype=np.int64)
     del ids, replies, conversations, has_reply, has_conversation
+    total_size = sum(os.path.getsize(path) for path in paths)
     # Lines whose reply chain loops get key 0 (their own group); lines the worker will reject join the first unit.
     keys = np.where(cyclic, 0, keys)
-    units: list[Unit] = []
+    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     if len(keys):
         _, first_seen, inverse = np.unique(keys, return_index=True, return_inverse=True)
         rank = np.empty(len(first_seen), dtype=np.int64)
@@ -645,32 +674,28 @@ def _indexed_units(path: str, records: str, chunk_posts: int, first_index: int) 
                 posts += int(group_ends[stop] - group_starts[stop])
                 stop += 1
             lines = order[group_starts[cut] : group_ends[stop - 1]]
-            unit_offsets = line_offsets[lines]
-            unit_numbers = line_numbers[lines]
-            extra = not units and len(bad_offsets)
-            if extra:
-                unit_offsets = np.concatenate([np.frombuffer(bad_offsets, dtype=np.int64), unit_offsets])
-                unit_numbers = np.concatenate([np.frombuffer(bad_numbers, dtype=np.int64), unit_numbers])
             sizes = (group_ends[cut:stop] - group_starts[cut:stop]).astype(np.int64)
-            if extra:
-                sizes = np.concatenate([[len(bad_offsets)], sizes])
-            unit_keys = np.concatenate([[1], group_keys[cut:stop]]) if extra else group_keys[cut:stop].copy()
-            units.append(Unit(index=first_index + len(units), kind="groups", path=path, records=records,
-                              offsets=unit_offsets, lines=unit_numbers, group_sizes=sizes, group_keys=unit_keys,
-                              posts=int(len(unit_offsets)), size=_estimate_size(path, len(unit_offsets), len(keys))))
+            pieces.append((line_offsets[lines], line_numbers[lines], line_sources[lines], sizes,
+                           group_keys[cut:stop].copy()))
             cut = stop
-    elif len(bad_offsets):
-        units.append(Unit(index=first_index, kind="groups", path=path, records=records,
-                          offsets=np.frombuffer(bad_offsets, dtype=np.int64).copy(),
-                          lines=np.frombuffer(bad_numbers, dtype=np.int64).copy(),
-                          group_sizes=np.array([len(bad_offsets)], dtype=np.int64),
-                          group_keys=np.array([1], dtype=np.int64), posts=len(bad_offsets),
-                          size=os.path.getsize(path)))
-    return [replace(unit, raw_markup=True) for unit in units] if raw else units
-
-
-def _estimate_size(path: str, lines: int, total: int) -> int:
-    return int(os.path.getsize(path) * lines / max(1, total))
+    if len(bad_offsets):  # into the first unit, as a group of their own (key 1)
+        bad = (np.frombuffer(bad_offsets, dtype=np.int64), np.frombuffer(bad_numbers, dtype=np.int64),
+               np.frombuffer(bad_files, dtype=np.int64), np.array([len(bad_offsets)], dtype=np.int64),
+               np.array([1], dtype=np.int64))
+        pieces[:1] = [tuple(np.concatenate([b, p]) for b, p in zip(bad, pieces[0]))] if pieces else [bad]
+    units = []
+    for number, (unit_offsets, unit_numbers, unit_sources, sizes, unit_keys) in enumerate(pieces):
+        unit = Unit(index=first_index + number, kind="groups", path=paths[0], records=records, offsets=unit_offsets,
+                    lines=unit_numbers, group_sizes=sizes, group_keys=unit_keys, posts=int(len(unit_offsets)),
+                    size=int(total_size * len(unit_offsets) / len(keys)) if len(keys) else total_size,
+                    raw_markup=raw[0])
+        if len(paths) > 1:
+            used, sources = np.unique(unit_sources, return_inverse=True)
+            unit = replace(unit, path="", raw_markup=False, files=tuple(paths[f] for f in used.tolist()),
+                           names=tuple(names[f] for f in used.tolist()),
+                           raw_files=tuple(raw[f] for f in used.tolist()), sources=sources.reshape(-1))
+        units.append(unit)
+    return units
 
 
 def _conversation_keys(ids: np.ndarray, replies: np.ndarray, has_reply: np.ndarray, conversations: np.ndarray,

@@ -65,8 +65,8 @@ def read_unit(unit: Unit) -> UnitInput:
     return _from_lines(unit, _group_lines(unit), grouped=True)
 
 
-def _range_lines(unit: Unit) -> Iterator[tuple[int, int, bytes]]:
-    """``(group, line number, line)``: the bytes ``start:end`` of the file, split into lines."""
+def _range_lines(unit: Unit) -> Iterator[tuple[int, int, bytes, int]]:
+    """``(group, line number, line, file)``: the bytes ``start:end`` of the file, split into lines."""
     with open(unit.path, "rb") as stream:
         stream.seek(unit.start)
         data = stream.read(unit.end - unit.start)
@@ -75,68 +75,81 @@ def _range_lines(unit: Unit) -> Iterator[tuple[int, int, bytes]]:
     while position < len(data):
         newline = data.find(b"\n", position)
         stop = len(data) if newline < 0 else newline + 1
-        yield 0, number, data[position:stop]
+        yield 0, number, data[position:stop], 0
         number += 1
         position = stop
 
 
-def _group_lines(unit: Unit) -> Iterator[tuple[int, int, bytes]]:
-    """``(group, line number, line)`` for the lines at the unit's offsets."""
+def _group_lines(unit: Unit) -> Iterator[tuple[int, int, bytes, int]]:
+    """``(group, line number, line, file)`` for the lines at the unit's offsets (``file``: the number of the
+    unit's file it is read from)."""
+    from contextlib import ExitStack
+
     group = 0
     left = int(unit.group_sizes[0]) if len(unit.group_sizes) else 0
-    with open(unit.path, "rb") as stream:
-        for offset, number in zip(unit.offsets.tolist(), unit.lines.tolist()):
+    sources = unit.sources.tolist() if unit.sources is not None else [0] * len(unit.offsets)
+    with ExitStack() as files:
+        streams = [files.enter_context(open(path, "rb")) for path, _, _ in unit.line_files()]
+        for offset, number, source in zip(unit.offsets.tolist(), unit.lines.tolist(), sources):
             while left == 0:
                 group += 1
                 left = int(unit.group_sizes[group])
+            stream = streams[source]
             stream.seek(offset)
-            yield group, number, stream.readline()
+            yield group, number, stream.readline(), source
             left -= 1
 
 
-def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes]], *, grouped: bool) -> UnitInput:
+def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes, int]], *, grouped: bool) -> UnitInput:
     out = UnitInput()
-    posts = _PostsOf(unit.records, escaped=not unit.raw_markup)
+    files = unit.line_files()
+    posts_of = [_PostsOf(unit.records, escaped=not raw) for _, _, raw in files]
+    names = [name for _, name, _ in files]
     replaced = 0
-    conversations: dict[tuple[int, str], list[tuple[int, Post, str | None]]] = {}
+    conversations: dict[tuple[int, str], list[_Item]] = {}
     group_keys = unit.group_keys.tolist() if grouped else []
-    for group, number, line in lines:
+    for group, number, line, file in lines:
         if not line.strip():
             continue
+        name, posts = names[file], posts_of[file]
         record, had_bad_bytes = parse_line(line)
         replaced += had_bad_bytes
         if record is None:
-            out.rejects.append(Reject(unit.shown_path, "not a JSON object on one line", line=number,
-                                      record=_kept(line)))
+            out.rejects.append(Reject(name, "not a JSON object on one line", line=number, record=_kept(line)))
             continue
         post_id, conversation, _ = record_key(record, records=unit.records)
         if post_id is None:
             reason = posts.unusable(record)
             if reason is not None:
-                out.rejects.append(Reject(unit.shown_path, f"record {reason}", line=number, record=_kept(line)))
+                out.rejects.append(Reject(name, f"record {reason}", line=number, record=_kept(line)))
             continue
         if grouped and group_keys[group] == 0:
-            out.rejects.append(Reject(unit.shown_path,
-                                      "reply_to links form a cycle (or lead into one); fix a reply_to",
+            out.rejects.append(Reject(name, "reply_to links form a cycle (or lead into one); fix a reply_to",
                                       line=number, id=post_id))
             continue
         try:
             post = posts.post(record)
         except ValueError as exc:
-            out.rejects.append(Reject(unit.shown_path, f"record {exc}", line=number, id=post_id, record=_kept(line)))
+            out.rejects.append(Reject(name, f"record {exc}", line=number, id=post_id, record=_kept(line)))
             continue
         key = (group, "" if grouped else conversation or "")
-        conversations.setdefault(key, []).append((number, post, conversation))
+        conversations.setdefault(key, []).append((name, number, post, conversation))
     if replaced:
         out.notices.append(f"{unit.shown_path}: replaced invalid UTF-8 bytes with U+FFFD on {replaced} line(s)")
-    out.notices.extend(posts.notices(unit.shown_path))
+    for name, posts in zip(names, posts_of):
+        out.notices.extend(posts.notices(name))
     for (group, conversation), items in conversations.items():
         thread_id = _thread_id(items, group_keys[group]) if grouped else conversation
-        thread, rejects = _thread(unit.shown_path, thread_id, items)
+        thread, rejects = _thread(thread_id, items, several_files=len(files) > 1)
         out.rejects.extend(rejects)
         if thread is not None:
             out.threads.append(thread)
     return out
+
+
+#: A post read from a line: the file it was read from (as rejects name it), its line number, the post, and its
+#: conversation id.
+_Item = tuple[str, int, Post, "str | None"]
 
 
 class _PostsOf:
@@ -191,40 +204,41 @@ class _PostsOf:
         return []
 
 
-def _thread_id(items: list[tuple[int, Post, str | None]], key: int) -> str:
+def _thread_id(items: list[_Item], key: int) -> str:
     """The id the ``jsonl`` reader gives this conversation: the conversation id or root post id hashing to ``key``."""
-    for _, post, conversation in items:
+    for _, _, post, conversation in items:
         if conversation is not None and key_hash(conversation) == key:
             return conversation
         if key_hash(post.id) == key:
             return post.id
-    return items[0][1].id
+    return items[0][2].id
 
 
-def _thread(source: str, thread_id: str,
-            items: list[tuple[int, Post, str | None]]) -> tuple[Thread | None, list[Reject]]:
+def _thread(thread_id: str, items: list[_Item], *, several_files: bool = False) -> tuple[Thread | None, list[Reject]]:
     """A thread of the posts (a repeated id keeps its first post; posts on a reply cycle are refused)."""
     from ..readers._linking import find_cycle
 
     rejects: list[Reject] = []
-    kept: dict[str, tuple[int, Post]] = {}
-    for number, post, _ in items:
+    kept: dict[str, tuple[str, int, Post]] = {}
+    for name, number, post, _ in items:
         if post.id in kept:
-            rejects.append(Reject(source, f"post id repeats the post of line {kept[post.id][0]}; kept the first",
-                                  line=number, id=post.id))
+            first_name, first_line, _ = kept[post.id]
+            where = f"{first_name} line {first_line}" if several_files else f"line {first_line}"
+            rejects.append(Reject(name, f"post id repeats the post of {where}; kept the first", line=number,
+                                  id=post.id))
             continue
-        kept[post.id] = (number, post)
+        kept[post.id] = (name, number, post)
     while True:
-        cycle = find_cycle({i: post.reply_to for i, (_, post) in kept.items()})
+        cycle = find_cycle({i: post.reply_to for i, (_, _, post) in kept.items()})
         if not cycle:
             break
         for post_id in cycle:
-            number, _ = kept.pop(post_id)
-            rejects.append(Reject(source, "reply_to links form a cycle; fix the reply_to of one of its posts",
+            name, number, _ = kept.pop(post_id)
+            rejects.append(Reject(name, "reply_to links form a cycle; fix the reply_to of one of its posts",
                                   line=number, id=post_id))
     if not kept:
         return None, rejects
-    return Thread(posts=[post for _, post in kept.values()], id=thread_id), rejects
+    return Thread(posts=[post for _, _, post in kept.values()], id=thread_id), rejects
 
 
 def _read_files(unit: Unit) -> UnitInput:
