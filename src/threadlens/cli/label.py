@@ -29,8 +29,9 @@ class Segmenter(str, Enum):
 def label(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...",
                                        help="Files or directories of anything the readers accept "
-                                            "(gzip, bzip2, xz or .zst compressed too); the mbox files among "
-                                            "them are read as one archive."),
+                                            "(gzip, bzip2, xz or .zst compressed too). The mbox files among "
+                                            "them are read as one archive, the Reddit JSONL files as one "
+                                            "corpus: threads run across files."),
     output: Path = typer.Option(..., "--output", "-o", metavar="OUT",
                                 help="Output file: .jsonl, .csv or .parquet (one record per post)."),
     model: Optional[str] = typer.Option(None, "--model", help="Stance model: a name in models/ or a path."),

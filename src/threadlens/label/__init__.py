@@ -94,7 +94,8 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
                  segmenter: str = "regex", chunk_posts: int = DEFAULT_CHUNK_POSTS, input_format: str | None = None,
                  backend: str | None = None, progress: bool = False) -> LabelReport:
     """Label every post of the inputs (files, directories) into ``output`` (``.jsonl``, ``.csv``, ``.parquet``).
-    The mbox files among the inputs are read as one archive (a list's monthly files: threads run across them).
+    The mbox files among the inputs are read as one archive (a list's monthly files), the Reddit JSONL files
+    as one corpus (a subreddit's submissions and comments files): threads run across files.
 
     ``model`` names or locates the stance model (None: the default ``connections``); ``workers`` is the
     number of processes (None: every core) or, with ``engine="dask"``, of LocalCluster workers when no
