@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,35 @@ def test_plan_finds_a_returning_conversation_across_slices(tmp_path: Path, monke
     assert plan.modes == {str(path): "indexed"}
     threads, _ = _threads_of(plan)
     assert _shape(threads) == _shape(read_threads(path))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("bom", [False, True])
+def test_plan_of_an_indexed_file_is_the_same_however_it_is_sliced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  workers: int, bom: bool) -> None:
+    """The index pass reads slices in parallel: offsets, line numbers, bad lines and reply cycles come out as
+    from one pass over the whole file."""
+    from threadlens.label import _plan
+
+    awkward = _awkward_contiguous_lines()
+    awkward[-1] += b"\n"
+    random.Random(7).shuffle(awkward)  # conversations scattered: the file needs the index
+    lines = [b"\n", *awkward, b"not json\n", b"\n",
+             b'{"id": "l1", "reply_to": "l2", "text": "loop one"}\n',
+             b'{"id": "l2", "reply_to": "l1", "text": "loop two"}\n', b'{"id": "free", "text": "a root"}']
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"".join(lines))
+    whole = plan_inputs(expand_inputs([path]), chunk_posts=40)
+    assert whole.modes == {str(path): "indexed"} and len(whole.units) > 2
+    for slice_bytes in (1, 97, 1000):
+        monkeypatch.setattr(_plan, "_SCAN_SLICE_BYTES", slice_bytes)
+        sliced = plan_inputs(expand_inputs([path]), chunk_posts=40, workers=workers)
+        assert [u.describe() + [u.posts, u.size, u.lines.tolist()] for u in sliced.units] == \
+            [u.describe() + [u.posts, u.size, u.lines.tolist()] for u in whole.units], slice_bytes
+    threads, rejects = _threads_of(whole)
+    without_loop = tmp_path / "without-loop.jsonl"
+    without_loop.write_bytes(b"".join(line for line in lines if b'"l1"' not in line and b'"l2"' not in line))
+    assert _shape(threads) == _shape(read_threads(without_loop))
+    assert {r.id for r in rejects if r.id} == {"l1", "l2"} and any(r.record == "not json" for r in rejects)
+    numbered = path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    assert all(numbered[r.line - 1].strip() in (r.record or "").encode() or r.id for r in rejects)

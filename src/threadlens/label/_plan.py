@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -356,7 +356,8 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
                 paths = [_decompressed(r, n, spool) if r.compression is not None and spool is not None else r.path
                          for n, r in reddits]
                 flush_whole()
-                _append(plan, _indexed_units(paths, "reddit", chunk_posts, 0, names=[r.path for _, r in reddits]))
+                _append(plan, _indexed_units(paths, "reddit", chunk_posts, 0, names=[r.path for _, r in reddits],
+                                             workers=workers))
                 plan.modes.update((r.path, "indexed") for _, r in reddits)
             continue
         source = item.records or item.path
@@ -422,7 +423,7 @@ def _plan_stream(path: str, records: str, chunk_posts: int, *, first_index: int,
     units = _contiguous_units(path, records, chunk_posts, first_index, workers)
     if units is not None:
         return units, "contiguous"
-    return _indexed_units([path], records, chunk_posts, first_index), "indexed"
+    return _indexed_units([path], records, chunk_posts, first_index, workers=workers), "indexed"
 
 
 def _raw_markup(record: dict[str, Any], records: str) -> bool:
@@ -432,17 +433,6 @@ def _raw_markup(record: dict[str, Any], records: str) -> bool:
     from ..readers.reddit import has_raw_markup, record_shape
 
     return has_raw_markup(record_shape(record)[1])
-
-
-def _lines(path: str) -> Iterator[tuple[int, int, bytes]]:
-    """``(offset, line number, line)`` for each line of a file (a UTF-8 byte-order mark skipped)."""
-    with open(path, "rb") as stream:
-        head = stream.read(len(_BOM))
-        offset = len(_BOM) if head == _BOM else 0
-        stream.seek(offset)
-        for number, line in enumerate(stream, start=1):
-            yield offset, number, line
-            offset += len(line)
 
 
 def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
@@ -548,20 +538,7 @@ def _runs_of_slices(path: str, records: str, slices: list[tuple[int, int]],
     """The runs of each slice, in file order, with line numbers counted from the file's start, and whether the
     slice shows the file is raw (see :func:`_raw_markup`); the slices are scanned by ``workers`` processes when
     there are several."""
-    if workers <= 1 or len(slices) <= 1:
-        scanned: Iterator[_SliceScan] = (_slice_runs(path, records, start, end) for start, end in slices)
-        yield from _numbered(scanned)
-        return
-    import multiprocessing
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(slices)), mp_context=context) as pool:
-        try:
-            yield from _numbered(pool.map(_slice_runs, *zip(*[(path, records, start, end) for start, end in slices])))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    yield from _numbered(_scan_slices(path, records, slices, workers, _slice_runs))
 
 
 def _numbered(scanned: Iterable[_SliceScan]) -> Iterator[tuple[_Runs, bool]]:
@@ -613,36 +590,98 @@ def _slice_runs(path: str, records: str, start: int, end: int) -> _SliceScan:
     return runs, number, raw
 
 
-def _indexed_units(paths: Sequence[str], records: str, chunk_posts: int, first_index: int, *,
-                   names: Sequence[str] = ()) -> list[Unit]:
-    """Units of line offsets, conversation by conversation (conversations in order of first appearance), of
-    one file or of several read as one (``names``: as rejects name them; the lines' file in ``sources``)."""
+#: What the index pass keeps of a slice of a file, one array per field: the offset, line number (counted from
+#: the slice's first line, 1), post id, reply_to (0: none), whether it has one, conversation id (0: none) and
+#: whether it has one of each usable line (ids as :func:`key_hash`); the offset and line number of each line the
+#: worker will reject; how many lines the slice has; and whether a record shows the file is raw.
+_SliceIndex = tuple[array, array, array, array, array, array, array, array, array, int, bool]
+
+
+def _slice_index(path: str, records: str, start: int, end: int) -> _SliceIndex:
+    """The index pass over the whole lines in bytes ``start:end`` of a file."""
     offsets, numbers, ids, replies, conversations = array("q"), array("q"), array("q"), array("q"), array("q")
-    line_files, bad_files = array("q"), array("q")
     has_reply, has_conversation = array("b"), array("b")
     bad_offsets, bad_numbers = array("q"), array("q")
-    raw = [False] * len(paths)
-    for file, path in enumerate(paths):
-        for offset, number, line in _lines(path):
+    raw = False
+    number = 0
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        offset = start
+        while offset < end:
+            line = stream.readline()
+            if not line:
+                break
+            number += 1
+            here = offset
+            offset += len(line)
             if not line.strip():
                 continue
             record, _ = parse_line(line)
             post_id, conversation, reply_to = (record_key(record, records=records) if record is not None
                                                else (None, None, None))
             if post_id is None:
-                bad_offsets.append(offset)
+                bad_offsets.append(here)
                 bad_numbers.append(number)
-                bad_files.append(file)
                 continue
-            raw[file] = raw[file] or _raw_markup(record, records)
-            offsets.append(offset)
+            raw = raw or _raw_markup(record, records)
+            offsets.append(here)
             numbers.append(number)
-            line_files.append(file)
             ids.append(key_hash(post_id))
             replies.append(key_hash(reply_to) if reply_to is not None else 0)
             has_reply.append(reply_to is not None)
             conversations.append(key_hash(conversation) if conversation is not None else 0)
             has_conversation.append(conversation is not None)
+    return (offsets, numbers, ids, replies, has_reply, conversations, has_conversation, bad_offsets, bad_numbers,
+            number, raw)
+
+
+def _scan_slices(path: str, records: str, slices: list[tuple[int, int]], workers: int,
+                 scan: Callable[[str, str, int, int], Any]) -> Iterator[Any]:
+    """``scan`` of each slice of a file, in file order; by ``workers`` processes when there are several."""
+    if workers <= 1 or len(slices) <= 1:
+        yield from (scan(path, records, start, end) for start, end in slices)
+        return
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(slices)), mp_context=context) as pool:
+        try:
+            yield from pool.map(scan, *zip(*[(path, records, start, end) for start, end in slices]))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _indexed_units(paths: Sequence[str], records: str, chunk_posts: int, first_index: int, *,
+                   names: Sequence[str] = (), workers: int = 1) -> list[Unit]:
+    """Units of line offsets, conversation by conversation (conversations in order of first appearance), of
+    one file or of several read as one (``names``: as rejects name them; the lines' file in ``sources``).
+    Slices of the files are indexed by ``workers`` processes; the plan is the same for any number."""
+    offsets, numbers, ids, replies, conversations = array("q"), array("q"), array("q"), array("q"), array("q")
+    line_files, bad_files = array("q"), array("q")
+    has_reply, has_conversation = array("b"), array("b")
+    bad_offsets, bad_numbers = array("q"), array("q")
+    raw = [False] * len(paths)
+    for file, path in enumerate(paths):
+        before = 0  # lines of the slices before
+        begin, end = _body_bounds(path)
+        for piece in _scan_slices(path, records, _slices(path, begin, end), workers, _slice_index):
+            (slice_offsets, slice_numbers, slice_ids, slice_replies, slice_has_reply, slice_conversations,
+             slice_has_conversation, slice_bad_offsets, slice_bad_numbers, lines, slice_raw) = piece
+            offsets.extend(slice_offsets)
+            numbers.frombytes((np.frombuffer(slice_numbers, dtype=np.int64) + before).tobytes())
+            line_files.frombytes(np.full(len(slice_offsets), file, dtype=np.int64).tobytes())
+            ids.extend(slice_ids)
+            replies.extend(slice_replies)
+            has_reply.extend(slice_has_reply)
+            conversations.extend(slice_conversations)
+            has_conversation.extend(slice_has_conversation)
+            bad_offsets.extend(slice_bad_offsets)
+            bad_numbers.frombytes((np.frombuffer(slice_bad_numbers, dtype=np.int64) + before).tobytes())
+            bad_files.frombytes(np.full(len(slice_bad_offsets), file, dtype=np.int64).tobytes())
+            raw[file] = raw[file] or slice_raw
+            before += lines
     keys, cyclic = _conversation_keys(np.frombuffer(ids, dtype=np.int64), np.frombuffer(replies, dtype=np.int64),
                                       np.frombuffer(has_reply, dtype=np.int8).astype(bool),
                                       np.frombuffer(conversations, dtype=np.int64),
