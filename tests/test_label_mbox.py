@@ -305,3 +305,27 @@ def test_label_the_notmuch_mboxes_cut_into_months_as_the_whole(shared: Path, tmp
     label_corpus([path], whole, model=MODEL, chunk_posts=7, workers=1)
     report = label_corpus(months, joined, model=MODEL, chunk_posts=7, workers=1)
     assert len(report.modes) == 3 and report.units > 3 and joined.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize("slice_bytes", [1, 97, 2000, 1 << 30])
+def test_mbox_planning_in_parallel_slices_gives_the_same_plan(mbox: Path, tmp_path: Path, slice_bytes: int,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slices start at From lines after an empty line; line numbers, offsets, conversations and files without
+    mail come out as from one pass (a long From line and a '>From' body line included)."""
+    from threadlens.label import _plan_mail
+
+    months = _months(mbox.read_bytes().decode("utf-8"), tmp_path / "archive")
+    long_from = b"From someone@example.org Mon Jan  1 10:00:00 2024 " + b"x" * 5000 + b"\n"
+    tail = tmp_path / "archive" / "2024-04.mbox"
+    tail.write_bytes(long_from + b"Message-ID: <tail@x>\nSubject: tail\n\nFrom the start, a body line.\n\n"
+                     + long_from + b"Message-ID: <tail2@x>\nIn-Reply-To: <tail@x>\n\n>From here\n")
+    junk = tmp_path / "archive" / "2024-05.mbox"
+    junk.write_bytes(b"From someone@example.org Mon Jan  1 10:00:00 2024\nno headers\n\n" * 50)
+    inputs = expand_inputs([tmp_path / "archive"])
+    serial = plan_inputs(inputs, chunk_posts=4, workers=1, spool=tmp_path / "spool")
+    monkeypatch.setattr(_plan_mail, "_SCAN_SLICE_BYTES", slice_bytes)
+    parallel = plan_inputs(inputs, chunk_posts=4, workers=2, spool=tmp_path / "spool")
+    assert [u.describe() + [u.lines.tolist() if u.lines is not None else None, u.posts, u.size]
+            for u in parallel.units] == \
+        [u.describe() + [u.lines.tolist() if u.lines is not None else None, u.posts, u.size] for u in serial.units]
+    assert parallel.modes == serial.modes and str(junk) not in serial.modes and len(serial.modes) == 4

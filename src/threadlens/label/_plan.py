@@ -344,7 +344,7 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
             continue
         if item.kind == "mbox":
             if number == min(n for n, _ in mailboxes):  # the run's mbox files, planned as one archive
-                units, whole = _plan_mailboxes(mailboxes, chunk_posts, spool)
+                units, whole = _plan_mailboxes(mailboxes, chunk_posts, spool, workers)
                 pending.extend(whole)
                 flush_whole()
                 _append(plan, units)
@@ -394,15 +394,15 @@ def _archive(mailboxes: list[tuple[int, InputFile]]) -> list[tuple[int, InputFil
     return sorted(mailboxes, key=lambda pair: (archive_order(Path(pair[1].path).name), archive_order(pair[1].path)))
 
 
-def _plan_mailboxes(mailboxes: list[tuple[int, InputFile]], chunk_posts: int,
-                    spool: Path | None) -> tuple[list[Unit], list[InputFile]]:
+def _plan_mailboxes(mailboxes: list[tuple[int, InputFile]], chunk_posts: int, spool: Path | None,
+                    workers: int) -> tuple[list[Unit], list[InputFile]]:
     """Units of the run's mbox files read as one archive, and the files among them to read whole (no entry
     has mail headers: their reader says what is wrong)."""
     from ._plan_mail import mbox_units
 
     paths = [_decompressed(item, number, spool) if item.compression is not None and spool is not None else item.path
              for number, item in mailboxes]
-    units, without_mail = mbox_units(paths, [item.path for _, item in mailboxes], chunk_posts)
+    units, without_mail = mbox_units(paths, [item.path for _, item in mailboxes], chunk_posts, workers)
     return units, [replace(mailboxes[i][1], kind="whole") for i in without_mail]
 
 

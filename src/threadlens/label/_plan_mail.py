@@ -15,15 +15,18 @@ the line number of its ``From`` line and its file); a maildir's plan keeps each 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import sys
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
-from ._plan import _CHUNK_BYTES, Unit
+from ._plan import _CHUNK_BYTES, _SCAN_SLICE_BYTES, Unit
 
 if TYPE_CHECKING:
     from ..readers.mail._message import MessageLinks
@@ -32,34 +35,34 @@ __all__ = ["mbox_units", "maildir_units"]
 
 _HEADER_BYTES = 1 << 20  # a header block is read up to this size
 _HASH_PIECE = 1 << 20
+_FIND_BYTES = 1 << 20  # the search for a slice's first From line reads this much at a time
+_FROM_LINE_BYTES = 4096  # a From line is judged on this much of it, as the mbox reader judges it
 
 
-def mbox_units(paths: Sequence[str], names: Sequence[str], chunk_posts: int) -> tuple[list[Unit], list[int]]:
+def mbox_units(paths: Sequence[str], names: Sequence[str], chunk_posts: int,
+               workers: int = 1) -> tuple[list[Unit], list[int]]:
     """Units of whole conversations of the mbox files at ``paths`` read as one archive (numbered from 0), and
     the positions of the files in which no entry has mail headers (those are left out: the reader, reading
-    such a file whole, says what is wrong with it). ``names`` are the files as rejects name them."""
-    from ..readers.mail._mbox import mbox_entries
-    from ..readers.mail._message import message_links
-
+    such a file whole, says what is wrong with it). ``names`` are the files as rejects name them. A big file's
+    slices (cut before ``From`` lines) are scanned by ``workers`` processes; the plan is the same for any
+    number of them."""
     starts, ends, lines, files = array("q"), array("q"), array("q"), array("q")
     edge_messages, edge_keys = array("q"), array("q")
     without_mail: list[int] = []
-    for file, path in enumerate(paths):
-        first = len(starts)
-        any_mail = False
-        with open(path, "rb") as stream, open(path, "rb") as again:
-            for number, start, end, header in mbox_entries(stream, header_bytes=_HEADER_BYTES):
-                index = len(starts)
-                starts.append(start)
-                ends.append(end)
-                lines.append(number)
-                files.append(file)
-                links = message_links(header)
-                if links is None:
-                    continue  # the worker reports it as skipped
-                any_mail = True
-                _join(index, links, lambda: _content_name(again, start, end), edge_messages, edge_keys)
-        if not any_mail:
+    slices = [(file, path, start, end) for file, path in enumerate(paths) for start, end in _mbox_slices(path, workers)]
+    scans = _scan_mbox_slices([(path, start, end) for _, path, start, end in slices], workers)
+    for number, ((file, _, start, _), scan) in enumerate(zip(slices, scans)):
+        if start == 0:  # a file's first slice
+            first, any_mail, before = len(starts), False, 0  # before: lines of the file's slices before
+        edge_messages.frombytes((np.frombuffer(scan.edge_messages, dtype=np.int64) + len(starts)).tobytes())
+        edge_keys.extend(scan.edge_keys)
+        starts.extend(scan.starts)
+        ends.extend(scan.ends)
+        lines.frombytes((np.frombuffer(scan.lines, dtype=np.int64) + before).tobytes())
+        files.frombytes(np.full(len(scan.starts), file, dtype=np.int64).tobytes())
+        any_mail = any_mail or scan.any_mail
+        before += scan.line_count
+        if (number + 1 == len(slices) or slices[number + 1][0] != file) and not any_mail:  # a file's last slice
             without_mail.append(file)
             del starts[first:], ends[first:], lines[first:], files[first:]
     if not starts:
@@ -76,6 +79,107 @@ def mbox_units(paths: Sequence[str], names: Sequence[str], chunk_posts: int) -> 
                           offsets=offsets[members].copy(), ends=stops[members].copy(), lines=numbers[members].copy(),
                           posts=len(members), size=size))
     return units, without_mail
+
+
+@dataclass(slots=True)
+class _MboxScan:
+    """What planning keeps of the messages of a slice of an mbox: their byte ranges and ``From`` line numbers
+    (counted from the slice's first line, 1), the edges joining them (message numbers from 0 in the slice) to
+    the ids they name, whether any has mail headers, and how many lines the slice has (0 for a whole file:
+    nothing comes after it)."""
+
+    starts: array[int] = field(default_factory=lambda: array("q"))
+    ends: array[int] = field(default_factory=lambda: array("q"))
+    lines: array[int] = field(default_factory=lambda: array("q"))
+    edge_messages: array[int] = field(default_factory=lambda: array("q"))
+    edge_keys: array[int] = field(default_factory=lambda: array("q"))
+    any_mail: bool = False
+    line_count: int = 0
+
+
+def _scan_mbox(path: str, start: int, end: int) -> _MboxScan:
+    """The messages of bytes ``start:end`` of an mbox (the whole file, or a slice starting at a ``From`` line)."""
+    from ..readers.mail._mbox import mbox_entries
+    from ..readers.mail._message import message_links
+
+    scan = _MboxScan()
+    whole = start == 0 and end == os.path.getsize(path)
+    with open(path, "rb") as stream, open(path, "rb") as again:
+        if whole:
+            source, content = stream, again
+        else:  # a slice, read into memory (``_SCAN_SLICE_BYTES``)
+            stream.seek(start)
+            data = stream.read(end - start)
+            source, content = io.BytesIO(data), io.BytesIO(data)
+        for number, first, last, header in mbox_entries(source, header_bytes=_HEADER_BYTES):
+            index = len(scan.starts)
+            scan.starts.append(first + (0 if whole else start))
+            scan.ends.append(last + (0 if whole else start))
+            scan.lines.append(number)
+            links = message_links(header)
+            if links is None:
+                continue  # the worker reports it as skipped
+            scan.any_mail = True
+            _join(index, links, lambda: _content_name(content, first, last), scan.edge_messages, scan.edge_keys)
+        if not whole:
+            scan.line_count = data.count(b"\n")
+    return scan
+
+
+def _mbox_slices(path: str, workers: int) -> list[tuple[int, int]]:
+    """The file cut into slices of about ``_SCAN_SLICE_BYTES``, each starting at a ``From`` line after an empty
+    line (where a scan of the whole file starts a message too); the whole file as one slice for one worker."""
+    size = os.path.getsize(path)
+    if not _parallel(workers) or size <= _SCAN_SLICE_BYTES:
+        return [(0, size)]
+    from ..readers.mail._mbox import is_from_line
+
+    cuts = [0]
+    with open(path, "rb") as stream:
+        for target in range(_SCAN_SLICE_BYTES, size, _SCAN_SLICE_BYTES):
+            if target <= cuts[-1]:
+                continue
+            position = target
+            while position < size:
+                base = max(0, position - 2)
+                stream.seek(base)
+                piece = stream.read(_FIND_BYTES)
+                found = piece.find(b"\n\nFrom ")
+                if found < 0:
+                    position = base + max(3, len(piece) - 6)
+                    continue
+                cut = base + found + 2
+                stream.seek(cut)
+                head = stream.read(_FROM_LINE_BYTES)
+                if is_from_line(head[: head.find(b"\n") + 1] if b"\n" in head else head):
+                    cuts.append(cut)
+                    break
+                position = cut + 1
+            if position >= size:
+                break
+    return list(zip(cuts, [*cuts[1:], size]))
+
+
+def _parallel(workers: int) -> bool:
+    """Whether planning may scan slices in several processes: ids are compared as ``hash`` values, the same in
+    forked processes only."""
+    return workers > 1 and sys.platform.startswith("linux")
+
+
+def _scan_mbox_slices(slices: list[tuple[str, int, int]], workers: int) -> Iterator[_MboxScan]:
+    """The scan of each ``(path, start, end)``, in order; by ``workers`` forked processes when there are several."""
+    if len(slices) <= 1 or not _parallel(workers):
+        yield from (_scan_mbox(path, start, end) for path, start, end in slices)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(slices)),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            yield from pool.map(_scan_mbox, *zip(*slices))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from ...errors import InputError
 
-__all__ = ["split_mbox", "mbox_entries", "unescape_message", "looks_like_mbox"]
+__all__ = ["split_mbox", "mbox_entries", "unescape_message", "looks_like_mbox", "is_from_line"]
 
 _PIECE_BYTES = 1 << 20  # lines are read in pieces of at most this many bytes
 _FROM_LINE_BYTES = 4096
@@ -69,7 +69,7 @@ def mbox_entries(stream: BinaryIO, *, header_bytes: int = 0) -> Iterator[tuple[i
         whole = piece.endswith(b"\n")
         if line_start:
             number += 1
-            if previous_blank and piece.startswith(b"From ") and _is_from_line(piece[:_FROM_LINE_BYTES]):
+            if previous_blank and piece.startswith(b"From ") and is_from_line(piece[:_FROM_LINE_BYTES]):
                 if body_start >= 0:
                     yield start_line, body_start, position, b"".join(header)
                 while piece and not piece.endswith(b"\n"):  # the rest of a long From line
@@ -94,7 +94,7 @@ def mbox_entries(stream: BinaryIO, *, header_bytes: int = 0) -> Iterator[tuple[i
         yield start_line, body_start, position, b"".join(header)
 
 
-def _is_from_line(line: bytes) -> bool:
+def is_from_line(line: bytes) -> bool:
     """``From sender@example.org Tue Mar  3 10:00:00 2009``: an address, then a date with a time."""
     return len(line.split()) >= 3 and b":" in line and any(48 <= c <= 57 for c in line)
 
