@@ -314,7 +314,7 @@ def test_mbox_planning_in_parallel_slices_gives_the_same_plan(mbox: Path, tmp_pa
     mail come out as from one pass (a long From line and a '>From' body line included)."""
     from threadlens.label import _plan_mail
 
-    months = _months(mbox.read_bytes().decode("utf-8"), tmp_path / "archive")
+    _months(mbox.read_bytes().decode("utf-8"), tmp_path / "archive")
     long_from = b"From someone@example.org Mon Jan  1 10:00:00 2024 " + b"x" * 5000 + b"\n"
     tail = tmp_path / "archive" / "2024-04.mbox"
     tail.write_bytes(long_from + b"Message-ID: <tail@x>\nSubject: tail\n\nFrom the start, a body line.\n\n"
