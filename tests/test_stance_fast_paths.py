@@ -77,3 +77,13 @@ def test_lexical_transform_equals_the_plain_loop(ngram_max: int) -> None:
 @pytest.mark.parametrize("text", TRICKY + [" ".join(TRICKY), "ΣΣ σ Σ.", ""])
 def test_words_of_equals_word_by_word_lowering(text: str) -> None:
     assert words_of(text, 5, start=1) == _words_slow(text[1:], 6)
+
+
+def test_words_of_ascii_and_unicode_texts_equal_word_by_word_lowering() -> None:
+    rng = random.Random(5)
+    ascii_noise = ["snake_case", "x\x1cy", "a\x1fb", "don't", "it's'", "'quoted'", "10_000", "\t", "__", "A1b2"]
+    texts = _texts()[:3000] + [" ".join(rng.choice(ascii_noise + TRICKY[:6]) for _ in range(rng.randint(0, 40)))
+                               for _ in range(500)]
+    assert sum(t.isascii() for t in texts) > 1000
+    for text in texts:
+        assert words_of(text) == _words_slow(text, 0)

@@ -61,6 +61,10 @@ def _by_first_character(cues: tuple[str, ...]) -> str:
 # lower-casing changes the text's length ("İ") or the text holds "ı" or "ſ" (which IGNORECASE matches to i, s).
 _AGREE_LOWER = re.compile(_by_first_character(_AGREE_CUES))
 _DISAGREE_LOWER = re.compile(_by_first_character(_DISAGREE_CUES))
+# And for ASCII text, where ``\b`` (the patterns' only class) means the same with the ASCII flag: the engine
+# then tells word characters by a table instead of a Unicode lookup (about a quarter faster).
+_AGREE_ASCII = re.compile(_AGREE_LOWER.pattern, re.ASCII)
+_DISAGREE_ASCII = re.compile(_DISAGREE_LOWER.pattern, re.ASCII)
 
 
 # A match attempt reads fewer characters than this from where it starts (the longest cue is 20, and one more
@@ -74,7 +78,9 @@ def _cue_counts(text: str) -> tuple[int, int, int, int]:
     """Agreement and disagreement cues in the opening of ``text`` and in all of it (its first 4,000 characters)."""
     whole = text[:_FULL_CHARS]
     lowered = whole.lower()
-    if len(lowered) == len(whole) and "\u0131" not in lowered and "\u017f" not in lowered:
+    if lowered.isascii():
+        agree, disagree, searched = _AGREE_ASCII, _DISAGREE_ASCII, lowered
+    elif len(lowered) == len(whole) and "\u0131" not in lowered and "\u017f" not in lowered:
         agree, disagree, searched = _AGREE_LOWER, _DISAGREE_LOWER, lowered
     else:
         agree, disagree, searched = _AGREE, _DISAGREE, whole
