@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    from ..analysis import PostAnalysis
+    from ..analysis import PostAnalysis, RelationResult, StanceResult
 
 __all__ = ["LABEL_FORMATS", "RecordFormat", "label_record", "flat_columns", "flatten", "unflatten",
            "read_labelled", "format_of"]
@@ -50,9 +50,15 @@ def format_of(path: str | os.PathLike[str]) -> str:
 
 def label_record(post: PostAnalysis, *, model: str, model_version: str, with_text: bool = False) -> dict[str, Any]:
     """The labelled record of one analysed post (stance and relation as the labeller gave them)."""
+    return post_record(post, post.stance, post.relation, model=model, model_version=model_version,
+                       with_text=with_text)
+
+
+def post_record(post: PostAnalysis, stance: StanceResult | None, relation: RelationResult | None, *, model: str,
+                model_version: str, with_text: bool = False) -> dict[str, Any]:
+    """The labelled record of an analysed post with these labels (``label`` writes these without making the
+    labelled :class:`PostAnalysis`)."""
     source = post.post
-    stance = post.stance
-    relation = post.relation
     attributed = 0
     quotes = 0
     for segment in post.segments:

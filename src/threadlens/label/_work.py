@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ModelError
 from ._plan import Unit
 from ._read import Reject, read_unit
-from ._records import RecordFormat, label_record
+from ._records import RecordFormat, post_record
 
 if TYPE_CHECKING:
     from ..analysis import ThreadAnalysis
-    from ..stance.labeling import StanceLabeler
+    from ..stance.labeling import PostLabels, StanceLabeler
     from ..thread import Thread
 
 __all__ = ["ModelInfo", "model_info", "LabelSettings", "UnitResult", "label_unit", "label_threads",
@@ -149,9 +149,10 @@ def _label(threads: list[Thread], labeler: StanceLabeler,
 
     def flush() -> None:
         nonlocal size
-        for analysis in _label_batch(batch, labeler, rejects):
-            records.extend(label_record(post, model=settings.model_name, model_version=settings.model_version,
-                                        with_text=settings.with_text) for post in analysis.posts)
+        for analysis, results in _label_batch(batch, labeler, rejects):
+            records.extend(post_record(post, *results[post.id], model=settings.model_name,
+                                       model_version=settings.model_version, with_text=settings.with_text)
+                           for post in analysis.posts)
         batch.clear()
         size = 0
 
@@ -165,19 +166,20 @@ def _label(threads: list[Thread], labeler: StanceLabeler,
 
 
 def _label_batch(batch: list[ThreadAnalysis], labeler: StanceLabeler,
-                 rejects: list[Reject]) -> list[ThreadAnalysis]:
-    """``label_many`` over the batch; if it fails, thread by thread, so one bad thread costs only itself."""
+                 rejects: list[Reject]) -> list[tuple[ThreadAnalysis, dict[str, PostLabels]]]:
+    """Each thread of the batch with its posts' labels, from one pass of the model; if that fails, thread by
+    thread, so one bad thread costs only itself."""
     if not batch:
         return []
     try:
-        return labeler.label_many(batch)
+        return list(zip(batch, labeler.results_many(batch)))
     except Exception:  # noqa: BLE001 - isolate the thread that fails, report it as a reject
         if len(batch) == 1:
             raise
     out = []
     for analysis in batch:
         try:
-            out.extend(labeler.label_many([analysis]))
+            out.append((analysis, labeler.results_many([analysis])[0]))
         except Exception as exc:  # noqa: BLE001
             rejects.extend(_thread_rejects(analysis.thread, f"labelling failed ({type(exc).__name__}: {exc})"))
     return out

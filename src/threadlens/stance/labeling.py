@@ -26,7 +26,10 @@ import numpy as np
 from ..analysis import PostAnalysis, RelationResult, StanceResult, ThreadAnalysis
 from .model import StanceModel
 
-__all__ = ["StanceLabeler", "default_labeler", "post_target"]
+__all__ = ["StanceLabeler", "default_labeler", "post_target", "PostLabels"]
+
+#: A post's stance and its relation to the post it argues with (None without one).
+PostLabels = tuple[StanceResult, "RelationResult | None"]
 
 _LABELERS: dict[tuple[str, str | None], StanceLabeler] = {}
 
@@ -72,6 +75,13 @@ class StanceLabeler:
 
     def label_many(self, analyses: Sequence[ThreadAnalysis]) -> list[ThreadAnalysis]:
         """Label several threads with one batched pass of the model."""
+        return [ThreadAnalysis(thread=analysis.thread, posts=[post.labelled(*results[post.id])
+                                                              for post in analysis.posts])
+                for analysis, results in zip(analyses, self.results_many(analyses))]
+
+    def results_many(self, analyses: Sequence[ThreadAnalysis]) -> list[dict[str, PostLabels]]:
+        """Per thread, each post's stance and relation — what :meth:`label_many` puts on the posts, without
+        making the labelled posts (``threadlens label`` writes records straight from these)."""
         own = {(i, p.id): p.reply_text.strip() for i, a in enumerate(analyses) for p in a.posts}
         texts = sorted({t for t in own.values() if t})
         matrix = self.model.predict_proba(texts) if texts else np.zeros((0, len(self.model.classes_)))
@@ -89,13 +99,14 @@ class StanceLabeler:
                     pairs[(i, post.id)] = (own[(i, post.id)], own[(i, target)] or by_id[target].post.text)
         relation_proba = self._relation_proba(list(pairs.values()), raw)
         relations = dict(zip(pairs, relation_proba.astype(np.float64).tolist())) if relation_proba is not None else {}
-        return [self._label_thread(i, analysis, own, targets, proba, relations) for i, analysis in enumerate(analyses)]
+        return [self._thread_results(i, analysis, own, targets, proba, relations)
+                for i, analysis in enumerate(analyses)]
 
-    def _label_thread(self, index: int, analysis: ThreadAnalysis, own: dict[tuple[int, str], str],
-                      targets: dict[tuple[int, str], str | None], proba: dict[str, list[float]],
-                      relations: dict[tuple[int, str], list[float]]) -> ThreadAnalysis:
+    def _thread_results(self, index: int, analysis: ThreadAnalysis, own: dict[tuple[int, str], str],
+                        targets: dict[tuple[int, str], str | None], proba: dict[str, list[float]],
+                        relations: dict[tuple[int, str], list[float]]) -> dict[str, PostLabels]:
         final: dict[str, list[float]] = {}
-        results: dict[str, tuple[StanceResult, RelationResult | None]] = {}
+        results: dict[str, PostLabels] = {}
         relation_classes = self.model.relation_.classes if self.model.relation_ is not None else []
         columns = {name: relation_classes.index(name) if name in relation_classes else None
                    for name in ("agree", "disagree", "neutral")}
@@ -125,8 +136,7 @@ class StanceLabeler:
                 best = _argmax(relation)
                 relation_result = RelationResult(to=target, label=relation_classes[best], score=relation[best])
             results[post.id] = (self._stance(p), relation_result)
-        posts = [post.labelled(*results[post.id]) for post in analysis.posts]
-        return ThreadAnalysis(thread=analysis.thread, posts=posts)
+        return results
 
     def _stance(self, p: list[float], label: str | None = None) -> StanceResult:
         chosen = label or self.labels[_argmax(p)]
