@@ -139,8 +139,8 @@ class StanceLabeler:
         return results
 
     def _stance(self, p: list[float], label: str | None = None) -> StanceResult:
-        chosen = label or self.labels[_argmax(p)]
-        return StanceResult(label=chosen, score=p[self.labels.index(chosen)], scores=dict(zip(self.labels, p)))
+        best = _argmax(p) if label is None else self.labels.index(label)
+        return StanceResult(label=self.labels[best], score=p[best], scores=dict(zip(self.labels, p)))
 
     def _relation_proba(self, pairs: list[tuple[str, str]], known: dict[str, np.ndarray]) -> np.ndarray | None:
         """Relation probabilities of (reply, target) pairs, reusing the stance probabilities already computed."""
@@ -155,9 +155,10 @@ class StanceLabeler:
                                                  target_proba=np.stack([known[t] for t in targets]))
 
 
-def _argmax(values: Sequence[float]) -> int:
-    """The index of the largest value (the first of equals, as ``np.argmax``)."""
-    return max(range(len(values)), key=values.__getitem__)
+def _argmax(values: list[float]) -> int:
+    """The index of the largest value (the first of equals, as ``np.argmax``): ``max`` returns the first of
+    equals, and ``index`` finds that very object (it compares by identity first), NaN included."""
+    return values.index(max(values))
 
 
 def _written_order(analysis: ThreadAnalysis) -> list[PostAnalysis]:

@@ -48,8 +48,9 @@ class LexicalFeatures:
         self.index = {term: i for i, term in enumerate(self.vocabulary)}
         # The same columns keyed by what a text's tokens give without building strings: a word for a 1-gram,
         # a tuple of words for a longer one (tokens hold no spaces, so a term's words are its space-split parts).
+        # Numbered from 1, so that ``filter(None, ...)`` drops the grams outside the vocabulary (None) in C.
         self._columns: dict[str | tuple[str, ...], int] = {
-            (term if " " not in term else tuple(term.split(" "))): i for term, i in self.index.items()}
+            (term if " " not in term else tuple(term.split(" "))): i + 1 for term, i in self.index.items()}
         self.idf = np.asarray(idf, dtype=np.float32)
         self.ngram_max = ngram_max
         if len(self.idf) != len(self.vocabulary):
@@ -81,20 +82,20 @@ class LexicalFeatures:
         indices: list[int] = []
         counts: list[int] = []
         for text in texts:
-            # Columns in order of first occurrence (1-grams, then 2-grams ...: the order of _grams), with their
-            # counts (Counter counts in C; None = not in the vocabulary).
+            # Columns (from 1) in order of first occurrence (1-grams, then 2-grams ...: the order of _grams), with
+            # their counts (Counter counts in C; the grams outside the vocabulary are filtered out in C).
             tokens = tokens_of(text)
             grams = [map(column, tokens)]
             if self.ngram_max >= 2:
                 grams.append(map(column, pairwise(tokens)))
             if self.ngram_max >= 3:
                 grams.append(map(column, zip(tokens, tokens[1:], tokens[2:])))
-            row = Counter(chain.from_iterable(grams))
-            row.pop(None, None)
+            row = Counter(filter(None, chain.from_iterable(grams)))
             indices.extend(row)
             counts.extend(row.values())
             indptr.append(len(indices))
         columns = np.asarray(indices, dtype=np.int32)
+        columns -= 1
         data = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * self.idf[columns]
         pointers = np.asarray(indptr, dtype=np.int64)
         rows = np.repeat(np.arange(len(texts)), np.diff(pointers))
