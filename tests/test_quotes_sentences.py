@@ -102,3 +102,23 @@ def test_sentences_agree_with_spacy_on_reddit_and_hn(shared) -> None:  # type: i
     expected = _spacy_units(texts)
     differing = [t for t, units in zip(texts, expected) if _units(t, sentence_spans(t)) != units]
     assert not differing, differing[:3]
+
+
+def test_sentence_chunks_are_what_the_chunk_pattern_finds() -> None:
+    """The chunks found from their sentence-final characters are the matches of the plain pattern."""
+    import random
+    import re
+
+    from threadlens.quotes import sentences
+
+    rng = random.Random(11)
+    pieces = ["word", "end.", "wow!", "(see", "it?)", "...", "a.b", "!!", "\u2026", " ", "  ", "\n", "\t", "\r",
+              "\xa0", "\u2003", "\x1c", "\U00011047", "x\U00011047y", "\u3002", "\"ok.\"", ""]
+    texts = [r["text"] for r in connections_records()]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    for chars, candidates in ((sorted(c for c in PUNCT_CHARS if ord(c) <= 0xFFFF), sentences._CANDIDATE),
+                              (sorted(PUNCT_CHARS), sentences._CANDIDATE_ALL)):
+        group = re.escape("".join(chars))
+        chunk = re.compile(rf"(?<!\S)[^\s{group}]*[{group}]\S*")
+        for text in texts:
+            assert list(sentences._chunks(text, candidates)) == [m.span() for m in chunk.finditer(text)], text
