@@ -217,3 +217,28 @@ def test_plan_of_an_indexed_file_is_the_same_however_it_is_sliced(tmp_path: Path
     assert {r.id for r in rejects if r.id} == {"l1", "l2"} and any(r.record == "not json" for r in rejects)
     numbered = path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
     assert all(numbered[r.line - 1].strip() in (r.record or "").encode() or r.id for r in rejects)
+
+
+def test_parse_line_is_json_loads_of_the_line() -> None:
+    """The fast path of a line starting with "{" gives what ``json.loads`` of its bytes gives."""
+    from threadlens.label._plan import parse_line
+
+    def reference(line: bytes):  # type: ignore[no-untyped-def]
+        try:
+            value, replaced = json.loads(line), False
+        except UnicodeDecodeError:
+            try:
+                value, replaced = json.loads(line.decode("utf-8", errors="replace")), True
+            except (ValueError, RecursionError):
+                return None, True
+        except (ValueError, RecursionError):
+            return None, False
+        return (value, replaced) if isinstance(value, dict) else (None, replaced)
+
+    lines = [b'{"id": "a", "text": "ok"}\n', b'{"id": "a"}\r\n', b'{"id": "a"} \t\n', b'{"id": "a"} x\n', b"{}",
+             b'{"a": 1}{"b": 2}\n', b'{"t": "\\ud83d\\ude00"}\n', b'{"t": "\xed\xa0\x80"}\n', b'{"t": "\xff"}\n',
+             b"{" + b"[" * 5000 + b"]" * 5000 + b"}\n", b'{"a": [1, 2, {"b": null}]}', b'{"a": NaN}\n',
+             b"{\x00\x00\x00", b"{\x00\n", b'{"a": 1}\n\n', b"{\n", b'{"a":1}\x00', "{\"é\": \"ü\"}\n".encode(),
+             b'{"a": "\\u00e9"}\n', b'{"a": 1e400}\n', b"{'a': 1}\n", b'{"a": 1,}\n']
+    for line in lines:
+        assert repr(parse_line(line)) == repr(reference(line)), line

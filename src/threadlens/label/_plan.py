@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -435,8 +436,27 @@ def _raw_markup(record: dict[str, Any], records: str) -> bool:
     return has_raw_markup(record_shape(record)[1])
 
 
+# ``json.loads`` of a line's bytes, minus its Python layers, for the common line: it starts with "{" (so
+# ``json.detect_encoding`` would say UTF-8) — the C scanner ``loads`` ends in, and the whitespace it allows after.
+_SCAN_JSON = json.JSONDecoder().scan_once
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
 def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
     """The JSON object on a line (None if it isn't one), and whether bytes had to be replaced to decode it."""
+    if line[:1] == b"{" and line[1:2] != b"\x00":
+        try:
+            text = line.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            pass  # as json.loads fails on it: replaced below
+        else:
+            try:
+                value, end = _SCAN_JSON(text, 0)
+            except (StopIteration, ValueError, RecursionError):
+                return None, False
+            if _JSON_SPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
+                return None, False
+            return (value, False) if isinstance(value, dict) else (None, False)
     try:
         value = json.loads(line)
         replaced = False
