@@ -91,6 +91,8 @@ class ThreadIndex:
         """
         postings = self._postings
         tokens = words.tokens
+        if postings.keys().isdisjoint(zip(tokens, tokens[1:], tokens[2:])):
+            return []  # most posts: checked in C
         out = []
         for i, shingle in enumerate(zip(tokens, tokens[1:], tokens[2:])):
             found = postings.get(shingle)
