@@ -11,11 +11,14 @@ reader claims it (a ConvoKit corpus). What becomes of each file:
   ``threadlens convert`` write — units are byte ranges cut between conversations, and the pass keeps 8 bytes
   per conversation (to check that no conversation comes back later). Otherwise (posts of a conversation
   scattered over the file, or lines without a ``conversation_id`` whose thread is the root of their reply
-  chain) a second pass indexes every line — its offset, line number and conversation — in numpy arrays (about
-  90 bytes a post while planning, 27 bytes a post kept in the plan), and units are lists of line offsets,
-  conversation by conversation, in order of first appearance.
+  chain) a second pass — its slices in parallel too — indexes every line: its offset, line number and
+  conversation, in numpy arrays (about 90 bytes a post while planning, 27 bytes a post kept in the plan).
+  Units are then lists of line offsets, conversation by conversation, in order of first appearance. The
+  Reddit files of a run are indexed together, as one corpus: a thread's submission and comments may be in
+  different files.
 * **mbox files and maildirs** are streamed too: one pass finds the messages and the ids their headers name,
-  and units are the messages of whole conversations (:mod:`._plan_mail`).
+  and units are the messages of whole conversations (:mod:`._plan_mail`); the mbox files of a run are one
+  archive.
 * **Compressed files** holding any of these are decompressed into the run directory first (``spool``).
 * **Anything else** a reader accepts (HTML pages, forum exports, Reddit and HN JSON, plain text)
   is read whole by its reader in the worker: consecutive small files share a unit, a big one is a unit
@@ -80,7 +83,8 @@ class Unit:
     ``kind`` is ``range`` (bytes ``start:end`` of a streamed JSONL file, whole conversations, the first
     line numbered ``first_line``), ``groups`` (lines at ``offsets`` — numbered ``lines`` — of a streamed
     file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
-    for lines whose reply chain loops), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]`` of
+    for lines whose reply chain loops; for a run's Reddit files, line ``i`` is read from ``files[sources[i]]``,
+    shown as ``names[sources[i]]``, each file's ``raw_markup`` in ``raw_files``), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]`` of
     ``files[sources[i]]`` — shown as ``names[sources[i]]`` — their ``From`` lines numbered ``lines``: whole
     conversations, in reading order), ``mailfiles`` (the message
     ``files`` of the maildir ``path``: whole conversations) or ``files`` (each of ``files`` read whole).
@@ -354,11 +358,8 @@ def plan_inputs(files: Sequence[InputFile], *, chunk_posts: int = DEFAULT_CHUNK_
             continue
         if item.kind == "reddit" and len(reddits) > 1:
             if number == reddits[0][0]:  # the run's Reddit files, planned as one corpus
-                paths = [_decompressed(r, n, spool) if r.compression is not None and spool is not None else r.path
-                         for n, r in reddits]
                 flush_whole()
-                _append(plan, _indexed_units(paths, "reddit", chunk_posts, 0, names=[r.path for _, r in reddits],
-                                             workers=workers))
+                _append(plan, _plan_reddits(reddits, chunk_posts, spool, workers))
                 plan.modes.update((r.path, "indexed") for _, r in reddits)
             continue
         source = item.records or item.path
@@ -393,6 +394,15 @@ def _archive(mailboxes: list[tuple[int, InputFile]]) -> list[tuple[int, InputFil
     from ..readers.mail._reader import archive_order
 
     return sorted(mailboxes, key=lambda pair: (archive_order(Path(pair[1].path).name), archive_order(pair[1].path)))
+
+
+def _plan_reddits(reddits: list[tuple[int, InputFile]], chunk_posts: int, spool: Path | None,
+                  workers: int) -> list[Unit]:
+    """Units of the run's Reddit files read as one corpus: a thread's submission and comments may be in
+    different files (a subreddit's ``_submissions`` and ``_comments`` dumps; comments over several months)."""
+    paths = [_decompressed(item, number, spool) if item.compression is not None and spool is not None else item.path
+             for number, item in reddits]
+    return _indexed_units(paths, "reddit", chunk_posts, 0, names=[item.path for _, item in reddits], workers=workers)
 
 
 def _plan_mailboxes(mailboxes: list[tuple[int, InputFile]], chunk_posts: int, spool: Path | None,
