@@ -582,14 +582,10 @@ def _numbered(scanned: Iterable[_SliceScan]) -> Iterator[tuple[_Runs, bool]]:
         before += lines
 
 
-def _slice_runs(path: str, records: str, start: int, end: int) -> _SliceScan:
-    """Runs of the whole lines in bytes ``start:end``, numbered from 1, how many lines there are, and whether a
-    record shows the file is raw."""
-    runs: list[tuple[int, int, int, str]] = []
-    current: str | None = None
-    posts = 0
+def _slice_lines(path: str, start: int, end: int) -> Iterator[tuple[int, int, bytes]]:
+    """``(offset, line number counted from 1, line)`` of the whole lines in bytes ``start:end`` of a file, blank
+    ones included."""
     number = 0
-    raw = False
     with open(path, "rb") as stream:
         stream.seek(start)
         offset = start
@@ -598,23 +594,34 @@ def _slice_runs(path: str, records: str, start: int, end: int) -> _SliceScan:
             if not line:
                 break
             number += 1
-            here = offset
+            yield offset, number, line
             offset += len(line)
-            if not line.strip():
-                continue
-            record, _ = parse_line(line)
-            post_id, conversation, _ = record_key(record, records=records) if record is not None else (None, None, None)
-            if post_id is None:
-                continue  # a line the worker will reject: it stays where it is
-            if conversation is None:
-                return None, number, raw
-            raw = raw or _raw_markup(record, records)
-            if conversation != current:
-                if current is not None:
-                    runs[-1] = (*runs[-1][:2], posts, current)
-                runs.append((here, number, 0, conversation))
-                current, posts = conversation, 0
-            posts += 1
+
+
+def _slice_runs(path: str, records: str, start: int, end: int) -> _SliceScan:
+    """Runs of the whole lines in bytes ``start:end``, numbered from 1, how many lines there are, and whether a
+    record shows the file is raw."""
+    runs: list[tuple[int, int, int, str]] = []
+    current: str | None = None
+    posts = 0
+    number = 0
+    raw = False
+    for here, number, line in _slice_lines(path, start, end):
+        if not line.strip():
+            continue
+        record, _ = parse_line(line)
+        post_id, conversation, _ = record_key(record, records=records) if record is not None else (None, None, None)
+        if post_id is None:
+            continue  # a line the worker will reject: it stays where it is
+        if conversation is None:
+            return None, number, raw
+        raw = raw or _raw_markup(record, records)
+        if conversation != current:
+            if current is not None:
+                runs[-1] = (*runs[-1][:2], posts, current)
+            runs.append((here, number, 0, conversation))
+            current, posts = conversation, 0
+        posts += 1
     if current is not None:
         runs[-1] = (*runs[-1][:2], posts, current)
     return runs, number, raw
@@ -634,33 +641,24 @@ def _slice_index(path: str, records: str, start: int, end: int) -> _SliceIndex:
     bad_offsets, bad_numbers = array("q"), array("q")
     raw = False
     number = 0
-    with open(path, "rb") as stream:
-        stream.seek(start)
-        offset = start
-        while offset < end:
-            line = stream.readline()
-            if not line:
-                break
-            number += 1
-            here = offset
-            offset += len(line)
-            if not line.strip():
-                continue
-            record, _ = parse_line(line)
-            post_id, conversation, reply_to = (record_key(record, records=records) if record is not None
-                                               else (None, None, None))
-            if post_id is None:
-                bad_offsets.append(here)
-                bad_numbers.append(number)
-                continue
-            raw = raw or _raw_markup(record, records)
-            offsets.append(here)
-            numbers.append(number)
-            ids.append(key_hash(post_id))
-            replies.append(key_hash(reply_to) if reply_to is not None else 0)
-            has_reply.append(reply_to is not None)
-            conversations.append(key_hash(conversation) if conversation is not None else 0)
-            has_conversation.append(conversation is not None)
+    for here, number, line in _slice_lines(path, start, end):
+        if not line.strip():
+            continue
+        record, _ = parse_line(line)
+        post_id, conversation, reply_to = (record_key(record, records=records) if record is not None
+                                           else (None, None, None))
+        if post_id is None:
+            bad_offsets.append(here)
+            bad_numbers.append(number)
+            continue
+        raw = raw or _raw_markup(record, records)
+        offsets.append(here)
+        numbers.append(number)
+        ids.append(key_hash(post_id))
+        replies.append(key_hash(reply_to) if reply_to is not None else 0)
+        has_reply.append(reply_to is not None)
+        conversations.append(key_hash(conversation) if conversation is not None else 0)
+        has_conversation.append(conversation is not None)
     return (offsets, numbers, ids, replies, has_reply, conversations, has_conversation, bad_offsets, bad_numbers,
             number, raw)
 
