@@ -79,3 +79,27 @@ def test_pipeline_attributes_quotes_inside_one_long_token(shared, nlp) -> None: 
     # character offsets; a quote and a reply inside one URL token shared theirs. It reads doc._.tl_posts now.
     thread = read_threads(shared / "data/reddit/praw-thread/thread_n49rw.jsonl")[0]
     assert _as_data(_pipeline_splits(nlp, thread)) == _as_data(split_thread(thread))
+
+
+def test_split_thread_ancestry_is_thread_ancestors() -> None:
+    """The ancestor lists split_thread builds step by step are ``Thread.ancestors``: in any order of asking,
+    with replies to missing posts, loops of reply links, and a chain deeper than the lists it keeps."""
+    import random
+
+    from threadlens.quotes.direct import _Ancestry
+
+    rng = random.Random(2)
+    threads = []
+    for _ in range(300):
+        n = rng.randint(1, 120)
+        threads.append(Thread(id="t", posts=[
+            Post(id=f"p{i}", text="x", reply_to=rng.choice([None, f"p{i - 1}", f"p{rng.randrange(n)}", "gone"])
+                 if i else None) for i in range(n)]))
+    threads.append(Thread(id="deep", posts=[Post(id="p0", text="x")] + [
+        Post(id=f"p{i}", text="x", reply_to=f"p{i - 1}") for i in range(1, 300)]))
+    for thread in threads:
+        ancestry = _Ancestry(thread)
+        order = list(thread.posts)
+        rng.shuffle(order)
+        for post in order + order[::-1]:
+            assert ancestry.of(post) == [p.id for p in thread.ancestors(post.id)]

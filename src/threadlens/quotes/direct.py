@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ..thread import Thread
+from ..thread import Post, Thread
 from .sentences import sentence_spans
 from .splitter import (
     DEFAULT_MAX_POST_CHARS,
@@ -32,6 +32,7 @@ __all__ = ["split_thread", "spacy_sentences", "Sentences"]
 Sentences = Callable[[str], Sequence[tuple[int, int]]]
 
 _DEFAULT_CONFIG = SplitConfig()
+_KEPT_DEPTH = 64
 
 
 def split_thread(thread: Thread, *, config: SplitConfig | None = None, sentences: Sentences = sentence_spans,
@@ -40,16 +41,49 @@ def split_thread(thread: Thread, *, config: SplitConfig | None = None, sentences
     splitter = ThreadSplitter(config or _DEFAULT_CONFIG)
     out: dict[str, PostSplit] = {}
     order = thread.chronological()
+    ancestry = _Ancestry(thread)
     for position, post in enumerate(order):
         body = post.text[:max_post_chars]
         split = splitter.split(post.id, body, sentences=_Lazy(sentences, body),
                                markup=[m for m in post.markup if m.end <= len(body)],
-                               prefer=[p.id for p in thread.ancestors(post.id)], author=post.author,
-                               last=position == len(order) - 1)
+                               prefer=ancestry.of(post), author=post.author, last=position == len(order) - 1)
         if len(post.text) > len(body):
             give_back_tail(split.segments, post.text, len(body), post.markup)
         out[post.id] = split
     return out
+
+
+class _Ancestry:
+    """The ids of a post's ancestors (``Thread.ancestors``: parent first), a post's list made from its
+    parent's when the parent came first (as in written order): a step, not a walk up the thread. Lists are
+    kept for posts less than ``_KEPT_DEPTH`` deep (a chain of replies thousands deep would otherwise keep its
+    square); deeper posts, and the posts of a thread whose reply links loop, are walked up as
+    ``Thread.ancestors`` walks them."""
+
+    __slots__ = ("_thread", "_known", "_loops")
+
+    def __init__(self, thread: Thread) -> None:
+        from ..readers._linking import find_cycle
+
+        self._thread = thread
+        self._known: dict[str, list[str]] = {}
+        self._loops = bool(find_cycle({p.id: p.reply_to for p in thread.posts}))
+
+    def of(self, post: Post) -> list[str]:
+        known = self._known.get(post.id)
+        if known is not None:
+            return known
+        parent = self._thread.get(post.reply_to)
+        above = self._known.get(parent.id) if parent is not None and not self._loops else None
+        if parent is None:
+            known = []
+        elif above is not None:
+            known = [parent.id, *above]
+        else:  # the parent not seen yet, deep, or on a loop: walk up
+            known = [p.id for p in self._thread.ancestors(post.id)]
+        if len(known) < _KEPT_DEPTH and not self._loops:
+            self._known[post.id] = known
+        return known
 
 
 class _Lazy(Sequence[tuple[int, int]]):
