@@ -329,3 +329,18 @@ def test_mbox_planning_in_parallel_slices_gives_the_same_plan(mbox: Path, tmp_pa
             for u in parallel.units] == \
         [u.describe() + [u.lines.tolist() if u.lines is not None else None, u.posts, u.size] for u in serial.units]
     assert parallel.modes == serial.modes and str(junk) not in serial.modes and len(serial.modes) == 4
+
+
+def test_label_an_archive_of_more_files_than_a_unit_keeps_open(mbox: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadlens.label import _read
+
+    months = _months(mbox.read_bytes().decode("utf-8"), tmp_path / "archive", parts=9)
+    whole = tmp_path / "whole.jsonl"
+    label_corpus([mbox], whole, model=MODEL, chunk_posts=1000, workers=1)
+    monkeypatch.setattr(_read, "_OPEN_FILES", 2)
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus(months, out, model=MODEL, chunk_posts=1000, workers=1)
+    plan = plan_inputs(expand_inputs(months), chunk_posts=1000, spool=tmp_path / "spool")
+    assert max(len(unit.files) for unit in plan.units) > 2 and len(report.modes) == 9
+    assert out.read_bytes() == whole.read_bytes()

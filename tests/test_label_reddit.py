@@ -195,3 +195,20 @@ def test_label_the_real_reddit_thread_split_into_submission_and_comments(shared:
     report = label_corpus([comments, submission], out, model=MODEL, force=True, workers=2)  # comments first
     assert report.threads == 1 and report.posts == len(whole) == 1429
     assert sorted(read_labelled(out), key=lambda r: r["id"]) == sorted(whole, key=lambda r: r["id"])
+
+
+def test_label_a_unit_spanning_more_files_than_it_keeps_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of many small Reddit files (one per record here) has units spanning hundreds of them: they are
+    opened as read, a few at a time, and reopened when read from again."""
+    from threadlens.label import _read
+
+    records = _dump(random.Random(5), threads=8, comments=10)
+    files = [_write(tmp_path / "dump" / f"{number:04d}.jsonl", [record]) for number, record in enumerate(records)
+             if (tmp_path / "dump").mkdir(exist_ok=True) is None]
+    whole = _write(tmp_path / "whole.jsonl", records)
+    expected = label_corpus([whole], tmp_path / "whole-labels.jsonl", model=MODEL, chunk_posts=10_000, workers=1)
+    monkeypatch.setattr(_read, "_OPEN_FILES", 3)
+    out = tmp_path / "labels.jsonl"
+    report = label_corpus(files, out, model=MODEL, chunk_posts=10_000, workers=1)
+    assert report.units == 1 and report.posts == expected.posts == len(records) > 3 * 20
+    assert out.read_bytes() == (tmp_path / "whole-labels.jsonl").read_bytes()

@@ -283,9 +283,9 @@ def _streamed_kind(path: Path, head: bytes, input_format: str | None) -> str | N
     if input_format not in (None, "reddit", "mbox"):
         return None
     if head.startswith(b"From ") and input_format in (None, "mbox"):
-        from ..readers.mail._mbox import looks_like_mbox
+        from ..readers.mail._mbox import starts_like_mbox
 
-        return "mbox" if looks_like_mbox(head.decode("utf-8", errors="replace")) else None
+        return "mbox" if starts_like_mbox(head) else None  # no entry with mail headers: read whole after all
     if input_format == "mbox":
         return None
     if head.startswith(_WIDE_BOMS) or b"\x00" in head or not head.lstrip(_BOM + b" \t\r\n").startswith(b"{"):

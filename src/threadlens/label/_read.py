@@ -6,10 +6,11 @@ line that isn't a usable record — the line itself, so it can be fixed and labe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import InputError
 from ..thread import Notice, Post, Thread
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["Reject", "UnitInput", "read_unit"]
 
 _MAX_LINE_KEPT = 100_000
+_OPEN_FILES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +85,45 @@ def _range_lines(unit: Unit) -> Iterator[tuple[int, int, bytes, int]]:
 def _group_lines(unit: Unit) -> Iterator[tuple[int, int, bytes, int]]:
     """``(group, line number, line, file)`` for the lines at the unit's offsets (``file``: the number of the
     unit's file it is read from)."""
-    from contextlib import ExitStack
-
     group = 0
     left = int(unit.group_sizes[0]) if len(unit.group_sizes) else 0
     sources = unit.sources.tolist() if unit.sources is not None else [0] * len(unit.offsets)
-    with ExitStack() as files:
-        streams = [files.enter_context(open(path, "rb")) for path, _, _ in unit.line_files()]
+    with _OpenFiles([path for path, _, _ in unit.line_files()]) as files:
         for offset, number, source in zip(unit.offsets.tolist(), unit.lines.tolist(), sources):
             while left == 0:
                 group += 1
                 left = int(unit.group_sizes[group])
-            stream = streams[source]
+            stream = files.get(source)
             stream.seek(offset)
             yield group, number, stream.readline(), source
             left -= 1
+
+
+class _OpenFiles:
+    """The files a unit reads, opened when first read from and at most ``_OPEN_FILES`` at a time (the least
+    recently read is closed): a unit of a run's many small files may span thousands of them."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self._paths = paths
+        self._open: OrderedDict[int, BinaryIO] = OrderedDict()
+
+    def get(self, number: int) -> BinaryIO:
+        stream = self._open.get(number)
+        if stream is not None:
+            self._open.move_to_end(number)
+            return stream
+        if len(self._open) >= _OPEN_FILES:
+            self._open.popitem(last=False)[1].close()
+        stream = self._open[number] = open(self._paths[number], "rb")
+        return stream
+
+    def __enter__(self) -> _OpenFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for stream in self._open.values():
+            stream.close()
+        self._open.clear()
 
 
 def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes, int]], *, grouped: bool) -> UnitInput:
@@ -266,17 +292,14 @@ def _read_files(unit: Unit) -> UnitInput:
 
 def _read_messages(unit: Unit) -> UnitInput:
     """The threads of a unit of mbox messages, as the mbox reader threads them."""
-    from contextlib import ExitStack
-
     from ..readers.mail._mbox import unescape_message
     from ..readers.mail._reader import mbox_threads
 
     def entries() -> Iterator[tuple[str, int, bytes]]:
-        with ExitStack() as files:
-            streams = [files.enter_context(open(path, "rb")) for path in unit.files]
+        with _OpenFiles(unit.files) as files:
             for source, start, end, number in zip(unit.sources.tolist(), unit.offsets.tolist(), unit.ends.tolist(),
                                                   unit.lines.tolist()):
-                stream = streams[source]
+                stream = files.get(source)
                 stream.seek(start)
                 yield unit.names[source], number, unescape_message(stream.read(end - start))
 

@@ -17,7 +17,8 @@ from typing import BinaryIO
 
 from ...errors import InputError
 
-__all__ = ["split_mbox", "mbox_entries", "unescape_message", "looks_like_mbox", "is_from_line"]
+__all__ = ["split_mbox", "mbox_entries", "unescape_message", "looks_like_mbox", "starts_like_mbox",
+           "is_from_line"]
 
 _PIECE_BYTES = 1 << 20  # lines are read in pieces of at most this many bytes
 _FROM_LINE_BYTES = 4096
@@ -33,6 +34,16 @@ def looks_like_mbox(head: str) -> bool:
     second = rest.split("\n", 1)[0]
     name, colon, _ = second.partition(":")
     return bool(colon) and bool(name) and " " not in name and len(name) < 80
+
+
+def starts_like_mbox(head: bytes) -> bool:
+    """Whether a file's first bytes start like an mbox: a ``From `` line followed by a header line, or a
+    ``From`` line proper (an address, then a date with a time) whatever follows it — the first entry of a
+    list's archive may lack headers (``label`` and the reader of a directory of mbox files check the rest)."""
+    if not head.startswith(b"From "):
+        return False
+    line = head[: head.find(b"\n") + 1] if b"\n" in head else head
+    return looks_like_mbox(head.decode("utf-8", errors="replace")) or is_from_line(line[:_FROM_LINE_BYTES])
 
 
 def split_mbox(data: bytes, *, name: str) -> list[tuple[int, bytes]]:

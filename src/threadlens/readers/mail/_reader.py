@@ -29,7 +29,7 @@ from ...errors import InputError
 from ...thread import Notice, Post, Segment, Thread
 from .._linking import LoosePost, build_threads
 from .._source import Source, file_bytes
-from ._mbox import looks_like_mbox, split_mbox
+from ._mbox import split_mbox, starts_like_mbox
 from ._message import MailMessage, Problem, message_ids, parse_message
 from ._threading import link_messages
 
@@ -160,7 +160,7 @@ def _starts_like_mbox(path: Path) -> bool:
                 head = stream.read(_HEAD_BYTES)
     except Exception:  # noqa: BLE001  # unreadable or damaged: not taken as an mbox (its reader would say why)
         return False
-    return looks_like_mbox(head.decode("utf-8", errors="replace"))
+    return starts_like_mbox(head)
 
 
 def _file_entries(names: Sequence[str]) -> Iterator[tuple[str, int, bytes]]:
