@@ -568,7 +568,7 @@ def _runs_of_slices(path: str, records: str, slices: list[tuple[int, int]],
     """The runs of each slice, in file order, with line numbers counted from the file's start, and whether the
     slice shows the file is raw (see :func:`_raw_markup`); the slices are scanned by ``workers`` processes when
     there are several."""
-    yield from _numbered(_scan_slices(path, records, slices, workers, _slice_runs))
+    yield from _numbered(scan_in_processes(_slice_runs, [(path, records, *piece) for piece in slices], workers))
 
 
 def _numbered(scanned: Iterable[_SliceScan]) -> Iterator[tuple[_Runs, bool]]:
@@ -663,20 +663,19 @@ def _slice_index(path: str, records: str, start: int, end: int) -> _SliceIndex:
             number, raw)
 
 
-def _scan_slices(path: str, records: str, slices: list[tuple[int, int]], workers: int,
-                 scan: Callable[[str, str, int, int], Any]) -> Iterator[Any]:
-    """``scan`` of each slice of a file, in file order; by ``workers`` processes when there are several."""
-    if workers <= 1 or len(slices) <= 1:
-        yield from (scan(path, records, start, end) for start, end in slices)
+def scan_in_processes(scan: Callable[..., Any], calls: Sequence[tuple[Any, ...]], workers: int) -> Iterator[Any]:
+    """``scan(*call)`` of each call, in order; by ``workers`` processes (forked on Linux) when there are several."""
+    if workers <= 1 or len(calls) <= 1:
+        yield from (scan(*call) for call in calls)
         return
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(slices)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(calls)), mp_context=context) as pool:
         try:
-            yield from pool.map(scan, *zip(*[(path, records, start, end) for start, end in slices]))
+            yield from pool.map(scan, *zip(*calls))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -694,7 +693,8 @@ def _indexed_units(paths: Sequence[str], records: str, chunk_posts: int, first_i
     for file, path in enumerate(paths):
         before = 0  # lines of the slices before
         begin, end = _body_bounds(path)
-        for piece in _scan_slices(path, records, _slices(path, begin, end), workers, _slice_index):
+        calls = [(path, records, *piece) for piece in _slices(path, begin, end)]
+        for piece in scan_in_processes(_slice_index, calls, workers):
             (slice_offsets, slice_numbers, slice_ids, slice_replies, slice_has_reply, slice_conversations,
              slice_has_conversation, slice_bad_offsets, slice_bad_numbers, lines, slice_raw) = piece
             offsets.extend(slice_offsets)

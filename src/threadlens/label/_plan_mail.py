@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
-from ._plan import _CHUNK_BYTES, _SCAN_SLICE_BYTES, Unit
+from ._plan import _CHUNK_BYTES, _SCAN_SLICE_BYTES, Unit, scan_in_processes
 
 if TYPE_CHECKING:
     from ..readers.mail._message import MessageLinks
@@ -50,7 +50,8 @@ def mbox_units(paths: Sequence[str], names: Sequence[str], chunk_posts: int,
     edge_messages, edge_keys = array("q"), array("q")
     without_mail: list[int] = []
     slices = [(file, path, start, end) for file, path in enumerate(paths) for start, end in _mbox_slices(path, workers)]
-    scans = _scan_mbox_slices([(path, start, end) for _, path, start, end in slices], workers)
+    scans = scan_in_processes(_scan_mbox, [(path, start, end) for _, path, start, end in slices],
+                              workers if _parallel(workers) else 1)
     for number, ((file, _, start, _), scan) in enumerate(zip(slices, scans)):
         if start == 0:  # a file's first slice
             first, any_mail, before = len(starts), False, 0  # before: lines of the file's slices before
@@ -164,22 +165,6 @@ def _parallel(workers: int) -> bool:
     """Whether planning may scan slices in several processes: ids are compared as ``hash`` values, the same in
     forked processes only."""
     return workers > 1 and sys.platform.startswith("linux")
-
-
-def _scan_mbox_slices(slices: list[tuple[str, int, int]], workers: int) -> Iterator[_MboxScan]:
-    """The scan of each ``(path, start, end)``, in order; by ``workers`` forked processes when there are several."""
-    if len(slices) <= 1 or not _parallel(workers):
-        yield from (_scan_mbox(path, start, end) for path, start, end in slices)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(workers, len(slices)),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        try:
-            yield from pool.map(_scan_mbox, *zip(*slices))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def maildir_units(directory: str, chunk_posts: int) -> list[Unit] | None:
