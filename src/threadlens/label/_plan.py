@@ -84,9 +84,9 @@ class Unit:
     line numbered ``first_line``), ``groups`` (lines at ``offsets`` — numbered ``lines`` — of a streamed
     file, ``group_sizes[i]`` consecutive lines per conversation, ``group_keys[i]`` its :func:`key_hash`, 0
     for lines whose reply chain loops; for a run's Reddit files, line ``i`` is read from ``files[sources[i]]``,
-    shown as ``names[sources[i]]``, each file's ``raw_markup`` in ``raw_files``), ``messages`` (the mbox messages at bytes ``offsets[i]:ends[i]`` of
-    ``files[sources[i]]`` — shown as ``names[sources[i]]`` — their ``From`` lines numbered ``lines``: whole
-    conversations, in reading order), ``mailfiles`` (the message
+    shown as ``names[sources[i]]``, each file's ``raw_markup`` in ``raw_files``), ``messages`` (the mbox
+    messages at bytes ``offsets[i]:ends[i]`` of ``files[sources[i]]`` — shown as ``names[sources[i]]`` — their
+    ``From`` lines numbered ``lines``: whole conversations, in reading order), ``mailfiles`` (the message
     ``files`` of the maildir ``path``: whole conversations) or ``files`` (each of ``files`` read whole).
     ``records`` says how streamed lines are read: ``jsonl``, ``convokit`` or ``reddit`` (``raw_markup``: the
     Reddit file holds unescaped bodies, so none is unescaped — as the reader decides for a whole file).

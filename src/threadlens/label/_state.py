@@ -5,9 +5,9 @@ the plan's digest) and one chunk per finished unit: ``NNNNNNNN.<format>`` (the r
 ``NNNNNNNN.json`` (counts, rejects, notices), and ``inputs/``, the decompressed copies of compressed inputs.
 Each file is written under a temporary name, flushed to disk and renamed, the ``.json`` last: a unit is done
 exactly when its ``.json`` is there and its chunk has the size it records, so a process killed at any instant
-— ``kill -9`` included — leaves only finished units, and a rerun of the same command labels the others. When every unit is done the chunks are joined, in plan order, into ``OUT``
-(again a temporary file and a rename), the rejects into ``OUT``'s ``.rejects.jsonl``, and the directory is
-removed.
+— ``kill -9`` included — leaves only finished units, and a rerun of the same command labels the others. When
+every unit is done the chunks are joined, in plan order, into ``OUT`` (again a temporary file and a rename),
+the rejects into ``OUT``'s ``.rejects.jsonl``, and the directory is removed.
 
 A run never replaces what isn't its own without ``force``: an existing ``OUT`` or rejects file, or a run
 directory whose ``run.json`` describes another run.

@@ -33,8 +33,8 @@ from ._mbox import split_mbox, starts_like_mbox
 from ._message import MailMessage, Problem, message_ids, parse_message
 from ._threading import link_messages
 
-__all__ = ["LeftOut", "read_mbox", "read_mboxes", "read_mbox_dir", "mbox_files", "archive_order", "mbox_threads", "read_eml", "read_mail_dir",
-           "mail_dir_threads", "mail_files"]
+__all__ = ["LeftOut", "read_mbox", "read_mboxes", "read_mbox_dir", "mbox_files", "archive_order", "mbox_threads",
+           "read_eml", "read_mail_dir", "mail_dir_threads", "mail_files"]
 
 _MAX_EXAMPLES = 3
 _MAX_DEPTH = 8
