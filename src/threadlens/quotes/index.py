@@ -74,8 +74,8 @@ class ThreadIndex:
         own = duplicate_of or post_id
         origins: list[str | None] = [own] * len(words)
         for start, end, source in quotes:
-            for i in range(bisect_left(words.starts, start), bisect_right(words.ends, end)):
-                origins[i] = source
+            first, last = bisect_left(words.starts, start), bisect_right(words.ends, end)
+            origins[first:last] = [source] * (last - first)  # nothing when no word is inside (last <= first)
         index = len(self._entries)
         self._entries.append(_Entry(post_id, words, origins, author, index))
         self._by_id[post_id] = index
