@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["write_text_atomic", "write_bytes_atomic", "atomic_path", "new_file_mode", "remove_path"]
+__all__ = ["write_text_atomic", "write_bytes_atomic", "atomic_path", "new_file_mode", "remove_path",
+           "check_not_an_input"]
 
 
 def new_file_mode(*, directory: bool = False) -> int:
@@ -30,6 +31,36 @@ def remove_path(path: Path) -> None:
             path.unlink()
     except FileNotFoundError:
         pass
+
+
+def check_not_an_input(output: str | os.PathLike[str] | None, inputs: Iterable[str | os.PathLike[str]], *,
+                       role: str = "") -> None:
+    """Refuse an output that would replace one of the inputs: the same file by any name (a symlink, a hard
+    link), or a directory holding one (a directory output is replaced whole). Stdin (``-``) and URLs are no
+    files; outputs and inputs that don't exist yet can't be the same. ``role`` says what the output is, in
+    the error, when it is not the path the user gave ("the rejects file of out.jsonl")."""
+    if output is None or os.fspath(output) in ("", "-"):
+        return
+    target = Path(output)
+    if not (target.exists() or target.is_symlink()):
+        return
+    resolved = target.resolve()
+    for item in inputs:
+        name = os.fspath(item)
+        if name == "-" or "://" in name:
+            continue
+        source = Path(name)
+        try:
+            same = source.exists() and os.path.samefile(source, target)
+        except OSError:
+            same = False
+        what = f"{role} " if role else ""
+        if same:
+            alias = "" if os.path.abspath(name) == os.path.abspath(target) else f" (as {name})"
+            raise InputError(f"{what}is also an input{alias}; choose another output path", source=str(output))
+        if target.is_dir() and resolved in source.resolve().parents:
+            raise InputError(f"{what}holds an input ({name}) and would be replaced whole; choose another output "
+                             "path", source=str(output))
 
 
 @contextmanager

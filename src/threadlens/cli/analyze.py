@@ -31,12 +31,18 @@ def analyze(
     """Split each post into the author's own words and quotes, attribute every quote, label stances."""
     hide_torch_from_spacy()
     with cli_errors():
+        from .._atomic import check_not_an_input
         from ..analysis import analyze_threads, report_dict
         from ..readers import read_threads
 
+        check_not_an_input(output, [source])
         threads = read_threads(source, format=input_format)
         analyses = list(analyze_threads(threads, stance=not no_stance, model=model))
         warn_notices([n.message for t in threads for n in t.notices])
+        if not any(len(thread) for thread in threads):
+            shown = "stdin" if source == "-" else source
+            warn_notices([f"{shown}: no posts found; check that it is a thread (`threadlens formats` lists what is "
+                          "read, --input-format picks one)"])
         if output_format is OutputFormat.text and output is None and sys.stdout.isatty():
             _print_terminal(analyses)
             return

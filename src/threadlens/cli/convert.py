@@ -31,6 +31,9 @@ def convert(
         from ..readers import read_threads
         from ..writers import check_output, write_threads
 
+        from .._atomic import check_not_an_input
+
+        check_not_an_input(output, [source])
         chosen = check_output(output, to=to.value if to else None, overwrite=force)
         threads = read_threads(source, format=input_format)
         warn_notices([n.message for t in threads for n in t.notices])

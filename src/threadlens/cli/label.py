@@ -65,8 +65,10 @@ def label(
     if segmenter is Segmenter.spacy:
         hide_torch_from_spacy()  # the regex segmenter never imports spaCy
     with cli_errors():
+        from .._atomic import check_not_an_input
         from ..label import label_corpus
 
+        check_not_an_input(report, inputs, role="the --report file")  # before a run that may take hours
         result = label_corpus(inputs, output, model=model, workers=workers, engine=engine.value,
                               scheduler=scheduler, with_text=with_text, force=force, segmenter=segmenter.value,
                               chunk_posts=chunk_size, input_format=input_format, backend=backend,

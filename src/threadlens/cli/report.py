@@ -29,6 +29,9 @@ def report(
     with cli_errors():
         from ..views.html import check_report_output, report_threads, write_report
 
+        from .._atomic import check_not_an_input
+
+        check_not_an_input(output, [source])
         check_report_output(output, overwrite=force)
         threads = report_threads(source, input_format=input_format, stance=not no_stance, model=model)
         warn_notices([message for thread in threads for message in thread.notices])

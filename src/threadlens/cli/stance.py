@@ -51,6 +51,9 @@ def train(
     with cli_errors():
         from ..stance.training import evaluate, load_labelled, train_model
 
+        from .._atomic import check_not_an_input
+
+        check_not_an_input(output, [data])
         if output.exists() and not force:
             raise fail(f"{output}: already exists; pass --force to replace it or choose another directory")
         labelled = load_labelled(data, text_col=text_col, label_col=label_col, target_col=target_col,

@@ -38,8 +38,11 @@ def stats(
 ) -> None:
     """Stance shares overall, per thread, per author and over time; who agrees or disagrees with whom."""
     with cli_errors():
+        from .._atomic import check_not_an_input
         from ..label.stats import corpus_stats
 
+        check_not_an_input(output, [labelled])
+        check_not_an_input(plot, [labelled])
         result = corpus_stats(labelled)
         if plot is not None:
             from ..label.plot import plot_stance_over_time

@@ -106,6 +106,7 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     Raises :class:`~threadlens.errors.InputError` for unusable inputs or outputs; bad records don't raise,
     they go to the rejects file.
     """
+    from .._atomic import check_not_an_input
     from ._engines import run_units
     from ._progress import LabelProgress
     from ._state import RunDirectory, rejects_path, state_path
@@ -133,6 +134,10 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
                              with_text=with_text, backend=backend)
     files = expand_inputs(inputs, input_format=input_format,
                           exclude=[target, state_path(target), rejects_path(target)])
+    read = [name for item in files for name in (item.path, item.records) if name]
+    check_not_an_input(target, read)  # --force replaces outputs, never inputs
+    check_not_an_input(rejects_path(target), read, role=f"the rejects file of {target}")
+    check_not_an_input(state_path(target), read, role=f"the run directory of {target}")
     listing = json.dumps([[f.path, f.kind, f.size, f.mtime_ns] for f in files])
     run = {"inputs": hashlib.sha256(listing.encode()).hexdigest(), "files": len(files), "format": kind,
            "model": info.name, "model_version": info.version, "segmenter": segmenter, "with_text": with_text,
