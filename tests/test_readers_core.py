@@ -71,6 +71,17 @@ def test_readers_jsonl_groups_by_reply_chain_without_conversation_id() -> None:
     assert [len(t) for t in threadlens.read_threads(_jsonl(*records))] == [2, 1]
 
 
+def test_readers_jsonl_groups_a_chain_twenty_thousand_replies_deep() -> None:
+    """Each post's chain root is found once for all the posts below it (a walk up from every post took the
+    square of the chain's length: minutes at this depth)."""
+    records = [{"id": "r", "text": "root", "conversation_id": "c"}]
+    records += [{"id": f"n{i}", "text": "x", "reply_to": f"n{i - 1}" if i else "r"} for i in range(20_000)]
+    records.append({"id": "other", "text": "a root of its own"})
+    threads = threadlens.read_threads(_jsonl(*records))
+    assert [(t.id, len(t)) for t in threads] == [("c", 20_001), ("other", 1)]
+    assert threads[0].depth("n19999") == 20_000
+
+
 def test_readers_read_thread_refuses_many_threads() -> None:
     with pytest.raises(InputError, match="holds 2 threads; use threadlens.read_threads"):
         threadlens.read_thread(_jsonl(*UTTERANCES))

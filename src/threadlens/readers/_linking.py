@@ -60,8 +60,9 @@ def build_threads(items: Iterable[LoosePost], *, source: str, notices: Sequence[
                             len(dangling)))
 
     groups: dict[str, list[Post]] = {}
+    roots = _chain_roots(by_id)
     for item in kept:
-        key = item.conversation or _root_of(item.post.id, by_id)
+        key = item.conversation or roots[item.post.id]
         groups.setdefault(key, []).append(item.post)
 
     threads = [Thread(posts=posts, id=key, title=title) for key, posts in groups.items()]
@@ -90,13 +91,25 @@ def find_cycle(parent_of: dict[str, str | None]) -> list[str]:
     return []
 
 
-def _root_of(post_id: str, by_id: dict[str, LoosePost]) -> str:
-    current = post_id
-    while True:
-        parent = by_id[current].post.reply_to
-        if parent is None or parent not in by_id:
-            return by_id[current].conversation or current
-        current = parent
+def _chain_roots(by_id: dict[str, LoosePost]) -> dict[str, str]:
+    """Per post id, what the root of its reply chain groups by: the root's conversation id, else its id (the
+    links hold no cycle). Each post's answer is kept for the posts below it: time linear in the posts, however
+    deep the chains (a walk up from every post takes the square of a chain's length)."""
+    roots: dict[str, str] = {}
+    for post_id in by_id:
+        path: list[str] = []
+        current = post_id
+        while current not in roots:
+            parent = by_id[current].post.reply_to
+            if parent is None or parent not in by_id:
+                roots[current] = by_id[current].conversation or current
+                break
+            path.append(current)
+            current = parent
+        root = roots[current]
+        for walked in path:
+            roots[walked] = root
+    return roots
 
 
 def _where(source: str, line: int | None) -> str:
