@@ -82,11 +82,13 @@ def test_pipeline_attributes_quotes_inside_one_long_token(shared, nlp) -> None: 
 
 
 def test_split_thread_ancestry_is_thread_ancestors() -> None:
-    """The ancestor lists split_thread builds step by step are ``Thread.ancestors``: in any order of asking,
-    with replies to missing posts, loops of reply links, and a chain deeper than the lists it keeps."""
+    """The ancestor lists split_thread builds step by step are ``Thread.ancestors`` (the nearest
+    ``PREFERRED_ANCESTORS``): in any order of asking, with replies to missing posts, loops of reply links,
+    and a chain deeper than the lists it keeps."""
     import random
 
     from threadlens.quotes.direct import _Ancestry
+    from threadlens.quotes.splitter import PREFERRED_ANCESTORS
 
     rng = random.Random(2)
     threads = []
@@ -102,4 +104,20 @@ def test_split_thread_ancestry_is_thread_ancestors() -> None:
         order = list(thread.posts)
         rng.shuffle(order)
         for post in order + order[::-1]:
-            assert ancestry.of(post) == [p.id for p in thread.ancestors(post.id)]
+            assert ancestry.of(post) == [p.id for p in thread.ancestors(post.id, limit=PREFERRED_ANCESTORS)]
+
+
+def test_a_deep_chain_finds_quotes_of_far_ancestors_as_the_pipeline_does(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Past ``PREFERRED_ANCESTORS`` levels a post's ancestors are searched like any earlier post: a quote of the
+    root 300 replies up is still found, and both splitters agree on every post."""
+    from threadlens.quotes.splitter import PREFERRED_ANCESTORS
+
+    root = "Being liked opens more doors than any certificate ever will, in every office I know."
+    posts = [Post(id="p0", text=root)]
+    posts += [Post(id=f"p{i}", text=f"reply{i} ok", reply_to=f"p{i - 1}") for i in range(1, 300)]
+    posts.append(Post(id="q", text=f"> {root}\nStill true after all these years.", reply_to="p299"))
+    thread = Thread(id="chain", posts=posts)
+    assert len(thread.ancestors("q")) > PREFERRED_ANCESTORS
+    got = split_thread(thread)
+    assert [(s.kind, s.source) for s in got["q"].segments] == [("quote", "p0"), ("reply", None)]
+    assert _as_data(got) == _as_data(_pipeline_splits(nlp, thread))

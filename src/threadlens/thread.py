@@ -180,12 +180,13 @@ class Thread:
     def roots(self) -> list[Post]:
         return self.children(None)
 
-    def ancestors(self, post_id: str) -> list[Post]:
-        """Parent, grandparent, ... up to the root; stops at a cycle instead of looping."""
+    def ancestors(self, post_id: str, *, limit: int | None = None) -> list[Post]:
+        """Parent, grandparent, ... up to the root (or the first ``limit`` of them); stops at a cycle instead of
+        looping."""
         out: list[Post] = []
         seen = {post_id}
         current = self.parent(post_id)
-        while current is not None and current.id not in seen:
+        while current is not None and current.id not in seen and (limit is None or len(out) < limit):
             out.append(current)
             seen.add(current.id)
             current = self.parent(current.id)

@@ -17,6 +17,7 @@ from ..thread import Post, Thread
 from .sentences import sentence_spans
 from .splitter import (
     DEFAULT_MAX_POST_CHARS,
+    PREFERRED_ANCESTORS,
     PostSplit,
     SplitConfig,
     ThreadSplitter,
@@ -32,7 +33,6 @@ __all__ = ["split_thread", "spacy_sentences", "Sentences"]
 Sentences = Callable[[str], Sequence[tuple[int, int]]]
 
 _DEFAULT_CONFIG = SplitConfig()
-_KEPT_DEPTH = 64
 
 
 def split_thread(thread: Thread, *, config: SplitConfig | None = None, sentences: Sentences = sentence_spans,
@@ -54,11 +54,11 @@ def split_thread(thread: Thread, *, config: SplitConfig | None = None, sentences
 
 
 class _Ancestry:
-    """The ids of a post's ancestors (``Thread.ancestors``: parent first), a post's list made from its
-    parent's when the parent came first (as in written order): a step, not a walk up the thread. Lists are
-    kept for posts less than ``_KEPT_DEPTH`` deep (a chain of replies thousands deep would otherwise keep its
-    square); deeper posts, and the posts of a thread whose reply links loop, are walked up as
-    ``Thread.ancestors`` walks them."""
+    """The ids of a post's nearest ``PREFERRED_ANCESTORS`` ancestors (``Thread.ancestors``: parent first), a
+    post's list made from its parent's when the parent came first (as in written order): a step, not a walk up
+    the thread. Lists are kept for the posts with fewer (memory stays bounded by the thread's size); the posts
+    below them, and the posts of a thread whose reply links loop, are walked up as ``Thread.ancestors`` walks
+    them, at most ``PREFERRED_ANCESTORS`` steps."""
 
     __slots__ = ("_thread", "_known", "_loops")
 
@@ -78,10 +78,10 @@ class _Ancestry:
         if parent is None:
             known = []
         elif above is not None:
-            known = [parent.id, *above]
+            known = [parent.id, *above[: PREFERRED_ANCESTORS - 1]]
         else:  # the parent not seen yet, deep, or on a loop: walk up
-            known = [p.id for p in self._thread.ancestors(post.id)]
-        if len(known) < _KEPT_DEPTH and not self._loops:
+            known = [p.id for p in self._thread.ancestors(post.id, limit=PREFERRED_ANCESTORS)]
+        if len(known) < PREFERRED_ANCESTORS and not self._loops:
             self._known[post.id] = known
         return known
 

@@ -31,6 +31,7 @@ from spacy.util import compile_prefix_regex
 from ..thread import Segment, Thread
 from .splitter import (
     DEFAULT_MAX_POST_CHARS,
+    PREFERRED_ANCESTORS,
     PostSplit,
     SplitConfig,
     ThreadSplitter,
@@ -220,10 +221,11 @@ def _sentences_in(starts: list[int], ends: list[int], start: int, end: int) -> l
 
 
 def _ancestors(post: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """The ids of the post's nearest ``PREFERRED_ANCESTORS`` ancestors, parent first (as ``split_thread``)."""
     out: list[str] = []
     seen = {post["id"]}
     current = by_id.get(post.get("reply_to") or "")
-    while current is not None and current["id"] not in seen:
+    while current is not None and current["id"] not in seen and len(out) < PREFERRED_ANCESTORS:
         out.append(current["id"])
         seen.add(current["id"])
         current = by_id.get(current.get("reply_to") or "")

@@ -25,10 +25,14 @@ from .markers import marked_blocks
 from .words import Words, words_of
 
 __all__ = ["SplitConfig", "PostSplit", "ThreadSplitter", "split_post", "reply_segments", "give_back_tail",
-           "DEFAULT_MAX_POST_CHARS"]
+           "DEFAULT_MAX_POST_CHARS", "PREFERRED_ANCESTORS"]
 
 #: Posts are split on their first this many characters; the rest is reply text (see :func:`give_back_tail`).
 DEFAULT_MAX_POST_CHARS = 200_000
+#: A quote is attributed first to the parent and the ancestors above it, up to this many (``prefer``): the
+#: posts further up are searched like any other earlier post. Without a bound, a chain of replies thousands
+#: deep (a counting thread, two people arguing all night) would take time growing with the square of its length.
+PREFERRED_ANCESTORS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +72,9 @@ def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, 
 
     ``sentences`` are ``(start, end)`` sentence offsets (from the pipeline's sentencizer; boundaries fall
     between words, and they are only read when the post shares words with an earlier one), ``prefer`` the
-    ids to attribute to first (the parent, then the ancestors), ``cited_authors`` maps an author name to
-    their earlier posts (for markup that names whom it quotes). ``words`` may pass ``words_of(text)`` when
+    ids to attribute to first (the parent, then the ancestors: callers pass the nearest
+    ``PREFERRED_ANCESTORS``), ``cited_authors`` maps an author name to their earlier posts (for markup that
+    names whom it quotes). ``words`` may pass ``words_of(text)`` when
     the caller has it already.
     """
     quotes: list[Segment] = []
