@@ -44,6 +44,48 @@ def test_thread_model_chronological_puts_parents_first() -> None:
     assert [p.id for p in thread.chronological()] == ["parent", "child"]
 
 
+def _chronological_by_recursion(thread: Thread) -> list[str]:
+    """The recursive definition ``chronological`` implements with a walk: place a post's parent first."""
+    if all(p.created is not None for p in thread.posts):
+        ordered = sorted(thread.posts, key=lambda p: p.created)  # type: ignore[arg-type,return-value]
+    else:
+        ordered = list(thread.posts)
+    out: list[str] = []
+
+    def place(post: Post, trail: set[str]) -> None:
+        if post.id in out or post.id in trail:
+            return
+        parent = thread.get(post.reply_to)
+        if parent is not None:
+            place(parent, trail | {post.id})
+        out.append(post.id)
+
+    for post in ordered:
+        place(post, set())
+    return out
+
+
+def test_thread_model_chronological_matches_its_recursive_definition() -> None:
+    import random
+
+    rng = random.Random(5)
+    for _ in range(400):
+        n = rng.randint(1, 40)
+        dated = rng.random() < 0.7
+        posts = [Post(id=f"p{i}", text="x", reply_to=rng.choice([None, f"p{rng.randrange(n)}", "gone"]),
+                      created=datetime(2024, 1, 1 + rng.randrange(28)) if dated else None) for i in range(n)]
+        thread = Thread(posts=posts)
+        assert [p.id for p in thread.chronological()] == _chronological_by_recursion(thread)
+
+
+def test_thread_model_chronological_of_a_deep_chain_dated_newest_first() -> None:
+    """Parents first, however deep the chain (a recursion stopped at Python's limit: 'internal error')."""
+    n = 5000
+    thread = Thread(posts=[Post(id=f"p{i}", text="x", reply_to=f"p{i - 1}" if i else None,
+                                created=datetime.fromtimestamp(10**9 + n - i, tz=timezone.utc)) for i in range(n)])
+    assert [p.id for p in thread.chronological()] == [f"p{i}" for i in range(n)]
+
+
 def test_thread_model_survives_a_cycle_built_by_hand() -> None:
     thread = Thread(posts=[Post(id="a", text="x", reply_to="b"), Post(id="b", text="y", reply_to="a")])
     assert [p.id for p in thread.ancestors("a")] == ["b"]

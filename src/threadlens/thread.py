@@ -224,18 +224,19 @@ class Thread:
             return ordered
         out: list[Post] = []
         placed: set[str] = set()
-
-        def place(post: Post, trail: set[str]) -> None:
-            if post.id in placed or post.id in trail:
-                return
-            parent = self.get(post.reply_to)
-            if parent is not None:
-                place(parent, trail | {post.id})
-            placed.add(post.id)
-            out.append(post)
-
         for post in ordered:
-            place(post, set())
+            # The post and its ancestors not placed yet (up to a loop of reply links), placed top down: a walk,
+            # not a recursion (a chain of replies thousands deep, dated newest first, is no deeper a call).
+            chain: list[Post] = []
+            on_chain: set[str] = set()
+            current: Post | None = post
+            while current is not None and current.id not in placed and current.id not in on_chain:
+                chain.append(current)
+                on_chain.add(current.id)
+                current = self.get(current.reply_to)
+            for above in reversed(chain):
+                placed.add(above.id)
+                out.append(above)
         return out
 
     def replace_posts(self, posts: list[Post]) -> Thread:
