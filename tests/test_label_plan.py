@@ -125,6 +125,23 @@ def test_plan_walks_directories(tmp_path: Path, seed_path: Path) -> None:
     assert not rejects and sum(len(t) for t in threads) == 13 + POSTS + POSTS
 
 
+def test_plan_reads_each_file_once_whatever_names_reach_it(tmp_path: Path) -> None:
+    """A symlink back up the tree is not walked round and round; a file reached again (through a symlink,
+    a hard link, a directory that holds it, twice on the command line) is read once."""
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    write_corpus(tree / "sub" / "corpus.jsonl")
+    (tree / "sub" / "up").symlink_to("..")  # tree/sub/up/sub/up/... : a loop
+    (tree / "alias.jsonl").symlink_to(tree / "sub" / "corpus.jsonl")
+    (tmp_path / "hard.jsonl").hardlink_to(tree / "sub" / "corpus.jsonl")
+    other = tmp_path / "other.jsonl"
+    write_corpus(other)
+    files = expand_inputs([tree, tree / "sub" / "corpus.jsonl", tmp_path / "hard.jsonl", other, other, tree / "sub"])
+    assert [Path(f.path).relative_to(tmp_path).as_posix() for f in files] == ["tree/alias.jsonl", "other.jsonl"]
+    threads, rejects = _threads_of(plan_inputs(files, chunk_posts=400))
+    assert not rejects and sum(len(t) for t in threads) == 2 * POSTS
+
+
 @pytest.mark.parametrize("bad", ["missing.jsonl", "empty-dir"])
 def test_plan_refuses_missing_inputs(tmp_path: Path, bad: str) -> None:
     (tmp_path / "empty-dir").mkdir()

@@ -178,6 +178,7 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]], *, input_format: str
     if input_format is not None:
         get_reader(input_format)  # InputError for an unknown name
     skip = {os.path.abspath(os.fspath(p)) for p in exclude}
+    seen: set[tuple[int, int]] = set()  # (device, inode) of the files and directories taken: each is read once
     out: list[InputFile] = []
     for item in inputs:
         name = os.fspath(item)
@@ -188,16 +189,34 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]], *, input_format: str
         if not path.exists():
             raise InputError("no such file or directory; check the path", source=name)
         if path.is_dir():
-            found = list(_walk(path, skip, input_format))
-            if not found:
+            repeated = not _taken(path, seen, mark=False)
+            found = list(_walk(path, skip, input_format, seen))
+            if not found and not repeated:
                 raise InputError("holds no files to label", source=name)
             out.extend(found)
-        else:
+        elif _taken(path, seen):
             out.append(_classify(path, input_format))
     return out
 
 
-def _walk(directory: Path, skip: set[str], input_format: str | None) -> Iterator[InputFile]:
+def _taken(path: Path, seen: set[tuple[int, int]], *, mark: bool = True) -> bool:
+    """Whether ``path`` is a file or directory not read yet (by this or another name: a symlink, a hard link, a
+    file also inside a directory given), marking it read."""
+    stat = path.stat()
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        return False
+    if mark:
+        seen.add(key)
+    return True
+
+
+def _walk(directory: Path, skip: set[str], input_format: str | None,
+          seen: set[tuple[int, int]]) -> Iterator[InputFile]:
+    """The files under ``directory`` in name order, depth first; a directory reached again (a symlink loop, a
+    directory also given on its own) is not walked again."""
+    if not _taken(directory, seen):
+        return
     if input_format is None:
         claimed = _directory_reader(directory)
     else:  # a forced directory format claims the directory; any other is for its files
@@ -211,8 +230,8 @@ def _walk(directory: Path, skip: set[str], input_format: str | None) -> Iterator
         if entry.name.startswith(".") or os.path.abspath(entry.path) in skip:
             continue
         if entry.is_dir():
-            yield from _walk(Path(entry.path), skip, input_format)
-        elif entry.is_file():
+            yield from _walk(Path(entry.path), skip, input_format, seen)
+        elif entry.is_file() and _taken(Path(entry.path), seen):
             yield _classify(Path(entry.path), input_format)
 
 
