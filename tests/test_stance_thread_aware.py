@@ -168,6 +168,35 @@ def test_cli_train_bad_columns(tmp_path: Path, args: list[str], message: str) ->
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("rows, args, message", [
+    ([("Skill wins.", "skill")] * 6, [], "every example is labelled 'skill'; training needs examples of two labels"),
+    ([("Skill wins.", "skill")] * 5 + [("Be liked.", "liked")], [],
+     "label(s) 'liked' have one example each; cross-validation needs two of each label at least"),
+    # rows with blank texts are skipped (with a warning): one label is left
+    ([("   ", "skill"), ("", "liked")] * 4 + [("Skill.", "skill")], [], "every example is labelled 'skill'"),
+    ([("!!", "skill"), ("...", "liked"), ("--", "skill"), ("##", "liked")], ["--C", "1"],
+     "no word or word pair occurs in 2 or more of the 4 texts: there is nothing to learn from"),
+])
+def test_cli_train_data_that_cannot_train_is_one_line(tmp_path: Path, rows: list[tuple[str, str]], args: list[str],
+                                                      message: str) -> None:
+    """Data a classifier can't be trained on is a one-line error naming the file (was: 'internal error')."""
+    data = tmp_path / "d.csv"
+    data.write_text("text,label\n" + "".join(f'"{t}",{l}\n' for t, l in rows), encoding="utf-8")
+    result = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--features", "lexical", *args])
+    assert result.exit_code == 2, result.output
+    assert f"error: {data}: {message}" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_cli_train_reads_semicolon_csv(tmp_path: Path) -> None:
+    """Spreadsheets where the decimal separator is a comma write CSV with ';'."""
+    data = tmp_path / "d.csv"
+    data.write_text("body;stance\n" + "".join(f'"{t}";{l}\n' for t, l in zip(TEXTS, LABELS)), encoding="utf-8")
+    result = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--features", "lexical", "--C", "10"])
+    assert result.exit_code == 0, result.output
+    assert "24 examples" in result.stdout
+
+
 def test_labelled_post_keeps_every_field_as_dataclasses_replace_does() -> None:
     import dataclasses
 

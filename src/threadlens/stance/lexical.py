@@ -16,11 +16,15 @@ from itertools import chain, pairwise
 
 import numpy as np
 
-__all__ = ["LexicalFeatures", "tokens_of"]
+__all__ = ["LexicalFeatures", "tokens_of", "EmptyVocabulary"]
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*|[!?]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _MAX_CHARS = 20_000
+
+
+class EmptyVocabulary(ValueError):
+    """No term occurs in enough of the training texts to be a feature: there is nothing to learn from."""
 
 
 def tokens_of(text: str) -> list[str]:
@@ -69,6 +73,9 @@ class LexicalFeatures:
             n += 1
             document_frequency.update(set(_grams(tokens_of(text), ngram_max)))
         kept = [(term, df) for term, df in document_frequency.items() if df >= min_df]
+        if not kept:
+            raise EmptyVocabulary(f"no word or word pair occurs in {min_df} or more of the {n} texts: there is "
+                                  "nothing to learn from (are the texts empty?)")
         kept.sort(key=lambda item: (-item[1], item[0]))
         kept = sorted(kept[:max_features])
         idf = np.array([math.log((1 + n) / (1 + df)) + 1.0 for _, df in kept], dtype=np.float32)

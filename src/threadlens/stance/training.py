@@ -14,7 +14,8 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def load_labelled(path: str | os.PathLike[str], *, text_col: str | None = None, 
                 and all("id" in r and "text" in r for _, r in records[:50]):
             return _thread_data(text, source, digest, label_col or "label", notices)
     elif suffix in (".csv", ".tsv", ".tab", ".txt"):
-        records = _table_records(text, "\t" if suffix in (".tsv", ".tab") else ",", source)
+        records = _table_records(text, "\t" if suffix in (".tsv", ".tab") else _csv_delimiter(text), source)
     else:
         raise InputError(f"unknown training data format {suffix or '(no extension)'!r}; use .csv, .tsv or .jsonl",
                          source=source)
@@ -121,6 +122,15 @@ def _jsonl_records(text: str, source: str, notices: list[Notice]) -> list[tuple[
     if bad:
         notices.append(Notice("skipped_line", f"{source}: skipped {bad} line(s) that are not JSON objects", bad))
     return records
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter of a CSV file: the one of ``,`` ``;`` tab ``|`` its header line holds most of (``;`` is
+    what spreadsheets write where the decimal separator is a comma); ``,`` when it holds none."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])  # the first of equals: ","
+    return best if counts[best] else ","
 
 
 def _table_records(text: str, delimiter: str, source: str) -> list[tuple[int, dict[str, Any]]]:
@@ -161,7 +171,8 @@ def _column_data(records: list[tuple[int, dict[str, Any]]], source: str, digest:
     for _, record in records:
         text, label = record.get(text_key), record.get(label_key)
         target = record.get(target_key) if target_key else ""
-        if text is None or label is None or str(label).strip() == "" or (target_key and target is None):
+        if text is None or not str(text).strip() or label is None or str(label).strip() == "" \
+                or (target_key and target is None):
             skipped += 1
             continue
         texts.append(str(text))
@@ -258,6 +269,31 @@ def evaluate(model: Any, data: LabelledData) -> Evaluation:
     return result
 
 
+def check_trainable(data: LabelledData, *, cross_validated: bool = True) -> None:
+    """InputError unless ``data`` can train a classifier: two labels at least, and for cross-validation
+    (choosing C, ``--cv``) two examples of each."""
+    counts = Counter(data.labels)
+    if len(counts) < 2:
+        raise InputError(f"every example is labelled {next(iter(counts))!r}; training needs examples of two "
+                         "labels at least", source=data.source)
+    if cross_validated and min(counts.values()) < 2:
+        rare = sorted(label for label, count in counts.items() if count < 2)
+        raise InputError(f"label(s) {', '.join(map(repr, rare[:5]))} have one example each; cross-validation needs "
+                         "two of each label at least: add examples, or pass --C to train without choosing C",
+                         source=data.source)
+
+
+@contextmanager
+def _fitting(data: LabelledData) -> Iterator[None]:
+    """Training errors that are about the data, as InputError naming it."""
+    from .lexical import EmptyVocabulary
+
+    try:
+        yield
+    except EmptyVocabulary as exc:
+        raise InputError(f"{exc}; add examples", source=data.source) from None
+
+
 def choose_C(params: dict[str, Any], data: LabelledData, *, folds: int = 5, grid: Sequence[float] = C_GRID,
              seed: int = 0) -> tuple[float, dict[float, float]]:
     """The C of the grid with the best mean macro-F1 in (grouped) cross-validation on ``data``."""
@@ -272,6 +308,7 @@ def cross_validate(params: dict[str, Any], data: LabelledData, *, folds: int = 5
 
     from .classifier import StanceClassifier
 
+    check_trainable(data)
     counts = Counter(data.labels)
     grouped = data.groups is not None and len(set(data.groups)) >= 2
     folds = max(2, min(folds, len(set(data.groups)) if grouped else min(counts.values())))  # type: ignore[arg-type]
@@ -283,7 +320,8 @@ def cross_validate(params: dict[str, Any], data: LabelledData, *, folds: int = 5
     accuracy, macro = [], []
     for train_rows, test_rows in split:
         train, test = data.subset(train_rows), data.subset(test_rows)
-        model = StanceClassifier(**params).fit(train.inputs, train.labels)
+        with _fitting(data):
+            model = StanceClassifier(**params).fit(train.inputs, train.labels)
         result = score(test.labels, model.predict(test.inputs))
         accuracy.append(result.accuracy)
         macro.append(result.macro_f1)
@@ -304,12 +342,14 @@ def train_model(data: LabelledData, *, features: str = "embedding", C: float | N
                               "embedding_weight": embedding_weight}
     report: dict[str, Any] = {"data": data.source, "data_sha256": data.sha256, "n": len(data),
                               "labels": dict(sorted(Counter(data.labels).items()))}
+    check_trainable(data, cross_validated=C is None)
     if C is None:
         C, grid = choose_C(params, data, folds=folds)
         report["C_grid_cv_macro_f1"] = {str(k): round(v, 4) for k, v in grid.items()}
     params["C"] = C
     report["C"] = C
-    model = StanceClassifier(**params).fit(data.inputs, data.labels)
+    with _fitting(data):
+        model = StanceClassifier(**params).fit(data.inputs, data.labels)
     if data.relation_labels and len(set(data.relation_labels)) >= 2:
         model.fit_relation(data.relation_replies, data.relation_targets, data.relation_labels)
         report["relation_pairs"] = dict(sorted(Counter(data.relation_labels).items()))
