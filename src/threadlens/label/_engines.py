@@ -87,11 +87,25 @@ def _run_pool(units: Sequence[Unit], settings: LabelSettings, on_result: Callabl
     try:
         _drain(units, lambda unit: pool.submit(label_unit, unit, settings), on_result, workers, tick)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()  # don't leave workers labelling what nobody will write
+        _stop(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: its workers killed (not left labelling what nobody will write), and the pool's
+    result pipe closed on this side too. A worker killed while it was sending a result leaves half a message
+    in the pipe; with this process's copy of the pipe's writing end open, the pool's thread would wait for
+    the rest forever, and Python waits for that thread before it exits."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them, and the pipe
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+    if writer is not None:
+        writer.close()  # the pool's thread then reads to the end of the pipe and stops
 
 
 def _import_worker_modules(settings: LabelSettings) -> None:

@@ -15,12 +15,14 @@ directory whose ``run.json`` describes another run.
 
 from __future__ import annotations
 
+import errno
 import glob
 import json
 import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,15 +160,28 @@ class RunDirectory:
     def commit(self, result: UnitResult) -> UnitSummary:
         """Store a labelled unit: its chunk, then its summary (the summary's rename is the commit)."""
         chunk = self._chunk(result.index)
-        _write(chunk, result.data, sync=True)  # on disk before the summary that commits it
         summary = UnitSummary(index=result.index, posts=result.posts, threads=result.threads, bytes=len(result.data),
                               rejects=[r.to_dict() for r in result.rejects], notices=result.notices,
                               stance=result.stance)
-        _write(self._meta(result.index), json.dumps({
-            "index": summary.index, "posts": summary.posts, "threads": summary.threads, "bytes": summary.bytes,
-            "rejects": summary.rejects, "notices": summary.notices, "stance": summary.stance},
-            ensure_ascii=False).encode("utf-8"), sync=True)
+        with self._disk_full_resumes():
+            _write(chunk, result.data, sync=True)  # on disk before the summary that commits it
+            _write(self._meta(result.index), json.dumps({
+                "index": summary.index, "posts": summary.posts, "threads": summary.threads, "bytes": summary.bytes,
+                "rejects": summary.rejects, "notices": summary.notices, "stance": summary.stance},
+                ensure_ascii=False).encode("utf-8"), sync=True)
         return summary
+
+    @contextmanager
+    def _disk_full_resumes(self) -> Iterator[None]:
+        """A full disk (or quota) is an InputError saying the run resumes: what is committed stays."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise InputError(f"can't be written ({exc.strerror or 'no space left on device'}); the units labelled "
+                             "so far are kept: free some space and run the same command again to resume",
+                             source=str(self.output)) from None
 
     def _each(self, count: int) -> Iterator[UnitSummary]:
         for index in range(count):
@@ -211,22 +226,28 @@ class RunDirectory:
         for summary in self._each(count):
             totals.add(summary)
         if not self.assembled():
-            temporary = Path(tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp", dir=self.output.parent)[1])
-            try:
-                temporary.unlink()
-                self.format.assemble([self._chunk(i) for i in range(count)], temporary)
-                with open(temporary, "rb") as stream:
-                    os.fsync(stream.fileno())
-                os.chmod(temporary, new_file_mode())
-                stat = temporary.stat()
-                _write(self.path / _ASSEMBLED, json.dumps({"inode": stat.st_ino, "size": stat.st_size}).encode())
-                os.replace(temporary, self.output)
-            except BaseException:
-                remove_path(temporary)
-                raise
-        self._write_rejects(count, totals.reject_entries)
+            with self._disk_full_resumes():
+                self._assemble(count)
+        with self._disk_full_resumes():
+            self._write_rejects(count, totals.reject_entries)
         self._discard()
         return totals
+
+    def _assemble(self, count: int) -> None:
+        """The chunks joined into the output, under a temporary name renamed into place (and noted as done)."""
+        temporary = Path(tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp", dir=self.output.parent)[1])
+        try:
+            temporary.unlink()
+            self.format.assemble([self._chunk(i) for i in range(count)], temporary)
+            with open(temporary, "rb") as stream:
+                os.fsync(stream.fileno())
+            os.chmod(temporary, new_file_mode())
+            stat = temporary.stat()
+            _write(self.path / _ASSEMBLED, json.dumps({"inode": stat.st_ino, "size": stat.st_size}).encode())
+            os.replace(temporary, self.output)
+        except BaseException:
+            remove_path(temporary)
+            raise
 
     def _discard(self) -> None:
         """Remove the run directory: renamed away first, so a process killed while deleting it leaves no
