@@ -191,3 +191,62 @@ def test_readers_fifty_megabyte_line(tmp_path: Path) -> None:
     assert len(post.post.text) == 50 * 1024 * 1024
     assert post.segments[-1].end == len(post.post.text) - 1
     assert [(s.kind, s.start) for s in post.segments] == [("reply", 0)]
+
+
+def _through_a_fifo(tmp_path: Path, data: bytes, read):  # type: ignore[no-untyped-def]
+    """``read(path)`` of a named pipe a thread writes ``data`` into (as ``<(zcat x.gz)`` gives a command)."""
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as stream:
+            stream.write(data)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        return read(fifo)
+    finally:
+        writer.join(timeout=10)
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_readers_read_a_pipe_whole_once(tmp_path: Path, compressed: bool) -> None:
+    """A pipe can be read once: its first bytes are not taken by the sniffing of its compression and format."""
+    import gzip
+
+    text = _jsonl(*UTTERANCES).encode()
+    threads = _through_a_fifo(tmp_path, gzip.compress(text) if compressed else text, threadlens.read_threads)
+    assert [(t.id, [p.id for p in t]) for t in threads] == [("u1", ["u1", "u2"]), ("v1", ["v1"])]
+
+
+def test_readers_mail_through_a_pipe_or_stdin_decodes_each_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An mbox read from a pipe or stdin gives the posts read from its file (each part's own charset)."""
+    import sys
+
+    mbox = (b"From a@b Mon Jan  1 00:00:00 2024\nFrom: Ann <a@x.org>\nMessage-ID: <m1@x>\nSubject: caf\xc3\xa9\n"
+            b"Content-Type: text/plain; charset=iso-8859-1\n\nCaf\xe9 au lait is what matters.\n\n"
+            b"From b@c Mon Jan  1 00:01:00 2024\nFrom: Bob <b@x.org>\nMessage-ID: <m2@x>\nIn-Reply-To: <m1@x>\n"
+            b"Content-Type: text/plain; charset=utf-8\n\n> Caf\xc3\xa9 au lait is what matters.\nNo, tea.\n")
+    path = tmp_path / "list.mbox"
+    path.write_bytes(mbox)
+    expected = [(p.id, p.text) for t in threadlens.read_threads(path) for p in t]
+    assert expected[0][1].startswith("Café au lait")
+    piped = _through_a_fifo(tmp_path, mbox, lambda fifo: threadlens.read_threads(fifo, format="mbox"))
+    assert [(p.id, p.text) for t in piped for p in t] == expected
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(mbox)))
+    assert [(p.id, p.text) for t in threadlens.read_threads("-", format="mbox") for p in t] == expected
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_readers_refuse_a_device_they_would_read_without_end(tmp_path: Path) -> None:
+    from threadlens.label import label_corpus
+
+    with pytest.raises(InputError, match="is a device, not a file"):
+        threadlens.read_threads("/dev/zero")
+    with pytest.raises(InputError, match="is not a regular file"):
+        label_corpus(["/dev/zero"], tmp_path / "out.jsonl", model="connections-lexical")
+    assert not (tmp_path / "out.jsonl").exists()

@@ -188,6 +188,9 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]], *, input_format: str
                              "save the input to a file first (threadlens fetch URL -o file.jsonl)", source=name)
         if not path.exists():
             raise InputError("no such file or directory; check the path", source=name)
+        if not path.is_dir() and not path.is_file():
+            raise InputError("is not a regular file (a pipe, a device); a run must be able to read its inputs again "
+                             "to resume: save it to a file first", source=name)
         if path.is_dir():
             repeated = not _taken(path, seen, mark=False)
             found = list(_walk(path, skip, input_format, seen))

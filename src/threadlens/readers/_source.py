@@ -38,12 +38,14 @@ _COMPRESSION_SUFFIXES = frozenset({".gz", ".bz2", ".xz", ".zst", ".zstd"})
 
 @dataclass(slots=True)
 class Source:
-    """Decoded input: ``name`` is what messages call it (a path, ``<stdin>``, ``<text>``)."""
+    """Decoded input: ``name`` is what messages call it (a path, ``<stdin>``, ``<text>``); ``raw`` holds the bytes
+    of an input that can't be read again (stdin, a pipe), for readers that decode parts on their own (mail)."""
 
     name: str
     text: str
     path: Path | None = None
     notices: list[Notice] = field(default_factory=list)
+    raw: bytes | None = field(default=None, repr=False)
 
     @property
     def suffix(self) -> str:
@@ -91,17 +93,43 @@ def load_source(source: SourceLike, *, name: str | None = None) -> Source:
     if path_text == "-":
         data = sys.stdin.buffer.read()
         text, notices = decode_bytes(data, name="<stdin>")
-        return Source(name=name or "<stdin>", text=text, notices=notices)
+        return Source(name=name or "<stdin>", text=text, notices=notices, raw=data)
     path = Path(path_text)
     label = name or path_text
     if not path.exists():
         raise InputError("no such file; check the path", source=label)
+    if path.is_char_device() or path.is_block_device() or path.is_socket():
+        raise InputError("is a device, not a file (it would be read without end); pass a thread file", source=label)
     if path.is_dir():
         raise InputError("is a directory; pass a thread file (or a directory of files to `threadlens label`)",
                          source=label)
+    if not path.is_file():  # a pipe (``<(zcat x.gz)``, a FIFO): its bytes can be read once, so readers get them
+        data = _pipe_bytes(path, name=label)
+        text, notices = decode_bytes(data, name=label)
+        return Source(name=label, text=text, notices=notices, raw=data)
     data = file_bytes(path, name=label)
     text, notices = decode_bytes(data, name=label)
     return Source(name=label, text=text, path=path, notices=notices)
+
+
+def _pipe_bytes(path: Path, *, name: str) -> bytes:
+    """All the bytes of a pipe, read once, decompressed as a file's would be."""
+    import tempfile
+
+    from ._compressed import compression_in, read_decompressed
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"can't be read ({exc.strerror or exc})", source=name) from None
+    kind = compression_in(data[:6])
+    if kind is None:
+        return data
+    with tempfile.TemporaryDirectory(prefix="threadlens-pipe-") as folder:
+        spooled = Path(folder) / "input"
+        spooled.write_bytes(data)
+        del data
+        return read_decompressed(spooled, kind, name=name)
 
 
 def file_bytes(path: Path, *, name: str | None = None) -> bytes:

@@ -389,12 +389,13 @@ def _problem_notices(reads: Iterable[_Read], source: str) -> list[Notice]:
 
 
 def _raw_bytes(source: Source) -> bytes:
-    """The input's bytes: re-read from its file (each part declares its own charset), else the text as UTF-8.
+    """The input's bytes: re-read from its file, or as read from stdin or a pipe (each part declares its own
+    charset), else the text as UTF-8.
 
     The text-level decoding notices of the source no longer apply then, and are dropped.
     """
-    if source.path is not None:
-        data = file_bytes(source.path, name=source.name)
+    if source.path is not None or source.raw is not None:
+        data = source.raw if source.raw is not None else file_bytes(source.path, name=source.name)  # type: ignore[arg-type]
         source.notices.clear()
         return data
     return source.text.encode("utf-8", "surrogateescape")
