@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from pathlib import Path
 from .errors import InputError
 
 __all__ = ["write_text_atomic", "write_bytes_atomic", "atomic_path", "new_file_mode", "remove_path",
-           "check_not_an_input"]
+           "check_not_an_input", "written_in_place"]
 
 
 def new_file_mode(*, directory: bool = False) -> int:
@@ -63,11 +64,29 @@ def check_not_an_input(output: str | os.PathLike[str] | None, inputs: Iterable[s
                              "path", source=str(output))
 
 
+def written_in_place(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is written into rather than replaced: a character device (``/dev/stdout``,
+    ``/dev/null``, a terminal) or a pipe (``>(gzip > x.gz)``). Replacing one would put a regular file in its
+    place (as root, in ``/dev``). A block device or a socket is refused (InputError)."""
+    try:
+        mode = os.stat(path).st_mode  # through symlinks: /dev/stdout -> /proc/self/fd/1
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise InputError("is a block device or a socket, not something to write output to; give a file name",
+                         source=os.fspath(path))
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str], *, suffix: str = ".tmp") -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; when the block succeeds it replaces ``path`` (with a
-    new file's usual mode), otherwise it is removed and ``path`` stays as it was."""
+    new file's usual mode), otherwise it is removed and ``path`` stays as it was. A device or a pipe
+    (:func:`written_in_place`) is given as it is, to write into."""
     target = Path(path)
+    if written_in_place(target):
+        yield target
+        return
     if target.is_dir():
         raise InputError("is a directory; give a file name for the output", source=str(target))
     directory = target.parent if str(target.parent) else Path(".")
@@ -86,11 +105,13 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str = ".tmp") -> Iterat
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step; on any failure the old file (or no file) remains."""
+    in_place = written_in_place(path)
     with atomic_path(path) as temporary:
         with open(temporary, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if not in_place:  # a pipe or a device has nothing to sync (and may refuse: EINVAL)
+                os.fsync(stream.fileno())
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

@@ -106,7 +106,8 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     Raises :class:`~threadlens.errors.InputError` for unusable inputs or outputs; bad records don't raise,
     they go to the rejects file.
     """
-    from .._atomic import check_not_an_input
+    from .._atomic import check_not_an_input, written_in_place
+    from ..errors import InputError
     from ._engines import run_units
     from ._progress import LabelProgress
     from ._state import RunDirectory, rejects_path, state_path
@@ -115,15 +116,14 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     if not inputs:
-        from ..errors import InputError
-
         raise InputError("no inputs given; pass files or directories to label")
     if segmenter not in SEGMENTERS:
-        from ..errors import InputError
-
         raise InputError(f"unknown segmenter {segmenter!r}; choose one of: {', '.join(SEGMENTERS)}")
     target = Path(os.fspath(output))
     kind = format_of(target)
+    if written_in_place(target):
+        raise InputError("is a device or a pipe; label writes a file it can resume (its chunks wait beside it): "
+                         "give a file name", source=str(target))
     if kind == "parquet":
         _need_pyarrow()
     info = model_info(model)

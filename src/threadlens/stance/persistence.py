@@ -63,6 +63,8 @@ def write_model_dir(path: str | os.PathLike[str], files: dict[str, bytes], *, ki
     target = Path(path)
     if target.exists() and not overwrite:
         raise ModelError(f"{target}: already exists; choose another directory or overwrite it explicitly")
+    if target.exists() and not target.is_dir():  # a file, a device (/dev/null): never replaced by a model
+        raise ModelError(f"{target}: exists and is not a directory; a model is a directory: choose another name")
     if target.exists() and not (target / MANIFEST).is_file() and any(target.iterdir()):
         raise ModelError(f"{target}: exists and is not a threadlens model; refusing to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .._atomic import new_file_mode, remove_path
+from .._atomic import new_file_mode, remove_path, written_in_place
 from ..errors import InputError
 
 __all__ = ["json_line", "check_target", "atomic_file", "atomic_directory", "is_empty_dir"]
@@ -60,8 +60,14 @@ def is_empty_dir(path: Path) -> bool:
 
 
 def check_target(path: Path, *, overwrite: bool, directory: bool) -> None:
-    """Refuse an output path that exists (an empty directory is fine for a directory output)."""
+    """Refuse an output path that exists (an empty directory is fine for a directory output; a device or a pipe
+    is written into, as :func:`~threadlens._atomic.written_in_place` says)."""
     if directory and is_empty_dir(path):
+        return
+    if written_in_place(path):
+        if directory:
+            raise InputError("is a device or a pipe; this output is a directory: give a directory name",
+                             source=str(path))
         return
     if path.exists() or path.is_symlink():
         if not directory and path.is_dir():
@@ -79,6 +85,10 @@ def check_target(path: Path, *, overwrite: bool, directory: bool) -> None:
 def atomic_file(path: Path, *, overwrite: bool) -> Iterator[IO[str]]:
     """A text stream (UTF-8, ``\\n`` line ends) whose content replaces ``path`` when the block succeeds."""
     check_target(path, overwrite=overwrite, directory=False)
+    if written_in_place(path):
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
