@@ -9,7 +9,6 @@ connections; redirects followed (robots.txt asked again for each hop); the body 
 from __future__ import annotations
 
 import email.utils
-import json
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..errors import FetchError
+from ..readers._json import loads as json_loads
 from ._cache import DiskCache
 from ._ratelimit import HostRateLimiter
 from ._robots import RobotsPolicy
@@ -94,18 +94,19 @@ class HttpClient:
         return self._get(url, check=None)
 
     def get_json(self, url: str) -> Any:
-        """``GET url`` parsed as JSON; a body that isn't JSON raises FetchError (and is not cached)."""
+        """``GET url`` parsed as JSON (lone surrogates, which no UTF-8 output holds, made U+FFFD); a body that
+        isn't JSON raises FetchError (and is not cached)."""
         parsed: list[Any] = []
 
         def check(body: bytes) -> None:
             try:
-                parsed.append(json.loads(body))
+                parsed.append(json_loads(body)[0])
             except ValueError as exc:
                 raise FetchError(f"{url}: the response is not valid JSON ({_short(str(exc))}); check that the "
                                  "URL is a thread, or try again later") from None
 
         body = self._get(url, check=check)
-        return parsed[0] if parsed else json.loads(body)
+        return parsed[0] if parsed else json_loads(body)[0]
 
     # --- internals -------------------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..readers._json import has_lone_surrogate, has_surrogate_escape, without_lone_surrogates
 
 __all__ = ["Unit", "Plan", "InputFile", "plan_inputs", "expand_inputs", "key_hash", "DEFAULT_CHUNK_POSTS"]
 
@@ -475,7 +476,8 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
 def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
-    """The JSON object on a line (None if it isn't one), and whether bytes had to be replaced to decode it."""
+    """The JSON object on a line (None if it isn't one), and whether bytes had to be replaced to decode it:
+    invalid UTF-8, or lone surrogates (escaped, or as bytes) that no UTF-8 output could hold (U+FFFD each)."""
     if line[:1] == b"{" and line[1:2] != b"\x00":
         try:
             text = line.decode("utf-8", "surrogatepass")
@@ -488,7 +490,12 @@ def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
                 return None, False
             if _JSON_SPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
                 return None, False
-            return (value, False) if isinstance(value, dict) else (None, False)
+            if not isinstance(value, dict):
+                return None, False
+            if (b"\\u" in line and has_surrogate_escape(line)) or (not text.isascii() and has_lone_surrogate(text)):
+                value, fixed = without_lone_surrogates(value)
+                return value, fixed > 0
+            return value, False
     try:
         value = json.loads(line)
         replaced = False
@@ -500,7 +507,10 @@ def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
         replaced = True
     except (ValueError, RecursionError):
         return None, False
-    return (value, replaced) if isinstance(value, dict) else (None, replaced)
+    if not isinstance(value, dict):
+        return None, replaced
+    value, fixed = without_lone_surrogates(value)
+    return value, replaced or fixed > 0
 
 
 def record_key(record: dict[str, Any], *, records: str = "jsonl") -> tuple[str | None, str | None, str | None]:

@@ -16,7 +16,6 @@ not read. corpus.json is not read into the threads.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Iterator, Mapping
@@ -26,6 +25,8 @@ from typing import Any
 from ..errors import InputError
 from ..thread import Notice, Thread
 from . import Reader, register_reader
+from ._json import loads as json_loads
+from ._json import surrogates_notice
 from ._linking import LoosePost, build_threads
 from ._source import load_source
 from .jsonl import iter_records, post_from_record
@@ -99,9 +100,11 @@ def _utterances(path: Path, notices: list[Notice]) -> Iterator[tuple[int, dict[s
     source = load_source(whole)
     notices.extend(source.notices)
     try:
-        data = json.loads(source.text)
+        data, cleaned = json_loads(source.text)
     except ValueError as exc:
         raise InputError(f"is not valid JSON ({exc}); fix or re-export the corpus", source=str(whole)) from None
+    if cleaned:
+        notices.append(surrogates_notice(str(whole), cleaned))
     if not isinstance(data, list):
         raise InputError("is not a JSON list of utterances; fix or re-export the corpus", source=str(whole))
     skipped = 0
@@ -147,10 +150,12 @@ def _components(path: Path, names: tuple[str, ...], notices: list[Notice],
         source = load_source(file)
         notices.extend(source.notices)
         try:
-            data = json.loads(source.text)
+            data, cleaned = json_loads(source.text)
         except ValueError as exc:
             notices.append(Notice("bad_corpus_file", f"{file}: not valid JSON ({exc}); its meta was not read"))
             return {}
+        if cleaned:
+            notices.append(surrogates_notice(str(file), cleaned))
         if not isinstance(data, dict):
             notices.append(Notice("bad_corpus_file", f"{file}: not a JSON object; its meta was not read"))
             return {}

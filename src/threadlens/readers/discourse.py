@@ -20,7 +20,6 @@ post:N, topic:M"]`` tags (the rest of the markdown is kept as written).
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,6 +30,8 @@ from ..thread import Notice, Post, Segment, Thread, parse_time
 from . import Reader, register_reader
 from ._bbcode import bbcode_to_text, quote_segments
 from ._html import QuoteInfo, html_to_text
+from ._json import loads as json_loads
+from ._json import noting_surrogates
 from ._linking import LoosePost, build_threads
 from ._source import Source
 
@@ -66,10 +67,10 @@ def threads_from_json(data: Any, *, source: str) -> list[Thread]:
 
 def read_discourse(source: Source) -> list[Thread]:
     try:
-        data = json.loads(source.text)
+        data, cleaned = json_loads(source.text)
     except ValueError as exc:
         raise InputError(f"is not valid JSON ({exc}); pass a Discourse topic's .json", source=source.name) from None
-    return threads_from_json(data, source=source.name)
+    return noting_surrogates(threads_from_json(data, source=source.name), source.name, cleaned)
 
 
 def _group_latest(posts: list[Any]) -> list[Mapping[str, Any]]:

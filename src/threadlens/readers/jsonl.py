@@ -20,6 +20,8 @@ from typing import Any
 
 from ..thread import Notice, Post, Segment, Thread, parse_time
 from . import Reader, register_reader
+from ._json import loads as json_loads
+from ._json import surrogates_notice
 from ._linking import LoosePost, build_threads
 from ._source import Source
 
@@ -33,13 +35,15 @@ _MAX_REPORTED = 5
 def iter_records(source: Source, notices: list[Notice]) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line_number, object)`` for every line that parses as a JSON object; others are counted in notices."""
     skipped: list[str] = []
+    cleaned = 0
     # Lines end at \n, \r\n or \r only: str.splitlines() would also cut at U+2028, U+0085 and other
     # characters that JSON allows unescaped inside strings.
     for number, line in enumerate(io.StringIO(source.text, newline=None), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record, fixed = json_loads(line)
+            cleaned += fixed
         except ValueError as exc:
             skipped.append(f"line {number} is not valid JSON ({_short(str(exc))})")
             continue
@@ -53,6 +57,8 @@ def iter_records(source: Source, notices: list[Notice]) -> Iterator[tuple[int, d
     if skipped:
         shown = "; ".join(skipped[:_MAX_REPORTED]) + ("; ..." if len(skipped) > _MAX_REPORTED else "")
         notices.append(Notice("skipped_line", f"{source.name}: skipped {len(skipped)} line(s): {shown}", len(skipped)))
+    if cleaned:
+        notices.append(surrogates_notice(source.name, cleaned))
 
 
 def post_from_record(record: Mapping[str, Any]) -> tuple[Post, str | None]:

@@ -24,7 +24,6 @@ text). The API's HTML escaping (``&gt;`` for ``>``) is undone once, unless the i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,8 @@ from typing import Any
 from ..errors import InputError
 from ..thread import Notice, Post, Thread, parse_time
 from . import Reader, register_reader
+from ._json import loads as json_loads
+from ._json import noting_surrogates
 from ._linking import LoosePost, build_threads
 from ._markdown import markdown_to_text, unescape_reddit
 from ._source import Source
@@ -124,14 +125,15 @@ def read_reddit(source: Source) -> list[Thread]:
     """Read a thread's ``.json`` listing, or PRAW / Pushshift JSONL."""
     stripped = source.text.lstrip()
     if stripped.startswith("["):
-        return threads_from_json(_load_json(source), source=source.name)
+        data, cleaned = _load_json(source)
+        return noting_surrogates(threads_from_json(data, source=source.name), source.name, cleaned)
     if stripped.startswith("{"):
         try:
-            whole = json.loads(source.text)
+            whole, cleaned = json_loads(source.text)
         except ValueError:
-            whole = None
+            whole, cleaned = None, 0
         if isinstance(whole, Mapping) and whole.get("kind") in ("Listing", "t1", "t3", "more"):
-            return threads_from_json(whole, source=source.name)
+            return noting_surrogates(threads_from_json(whole, source=source.name), source.name, cleaned)
     notices: list[Notice] = []
     collected = _Collected()
     for number, record in iter_records(source, notices):
@@ -144,9 +146,9 @@ def read_reddit(source: Source) -> list[Thread]:
     return threads
 
 
-def _load_json(source: Source) -> Any:
+def _load_json(source: Source) -> tuple[Any, int]:
     try:
-        return json.loads(source.text)
+        return json_loads(source.text)
     except ValueError as exc:
         raise InputError(f"is not valid JSON ({exc}); pass a thread's .json or a JSONL file",
                          source=source.name) from None

@@ -8,13 +8,14 @@ nesting can't exhaust the stack.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...errors import InputError
 from ...thread import Notice, Post, Segment, Thread, parse_time
+from .._json import loads as json_loads
+from .._json import surrogates_notice
 from .._linking import LoosePost, build_threads
 from .._source import Source
 from ..jsonl import first_json_object, iter_records
@@ -184,7 +185,9 @@ def read_hn_json(source: Source) -> list[Thread]:
     notices: list[Notice] = []
     stripped = source.text.lstrip()
     try:
-        value: Any = json.loads(stripped) if stripped[:1] in "{[" else None
+        value, cleaned = json_loads(stripped) if stripped[:1] in "{[" else (None, 0)
+        if cleaned:
+            notices.append(surrogates_notice(source.name, cleaned))
     except ValueError:
         value = None  # not one JSON document: JSONL, one item per line
     if value is None:
