@@ -81,3 +81,16 @@ def test_every_output_takes_input_with_lone_surrogates(tmp_path: Path, args: lis
     for written in (p for p in tmp_path.rglob("*") if p.is_file() and p.parent.name != "in"):
         if written.suffix != ".parquet":
             written.read_bytes().decode("utf-8")  # valid UTF-8 throughout
+
+
+def test_mail_headers_whose_encoded_words_do_not_decode(tmp_path: Path) -> None:
+    """``=?utf-8?b?7aCA?=`` is a surrogate's bytes: the stdlib leaves a surrogate per byte in the name; each becomes U+FFFD, noted."""
+    mbox = tmp_path / "list.mbox"
+    mbox.write_bytes(b"From a@b Mon Jan  1 00:00:00 2024\nFrom: =?utf-8?b?7aCA?= Ann <ann@x.org>\n"
+                     b"Subject: =?utf-8?q?=ED=A0=80?=\nMessage-ID: <m1@x>\n\nSkill matters.\n")
+    thread = threadlens.read_thread(mbox)
+    assert thread.posts[0].author == "\ufffd" * 3 + " Ann" and (thread.title or "").strip("\ufffd ") == ""
+    assert "undecodable_header" in {n.kind for n in thread.notices}
+    result = runner.invoke(app, ["label", str(mbox), "-o", str(tmp_path / "out.csv"), "--model", "connections-lexical"])
+    assert result.exit_code == 0, result.output
+    assert "\ufffd\ufffd\ufffd Ann" in (tmp_path / "out.csv").read_text(encoding="utf-8")

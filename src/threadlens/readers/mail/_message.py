@@ -21,6 +21,7 @@ from email.message import EmailMessage, Message
 from typing import Any, BinaryIO
 
 from ...thread import Segment
+from .._json import has_lone_surrogate, without_lone_surrogates
 from .body import prepare_body
 
 __all__ = ["MailMessage", "MessageLinks", "Problem", "parse_message", "message_links", "read_header_block",
@@ -214,10 +215,20 @@ def _header_text(name: str, raw: str | None, problems: list[Problem]) -> str | N
         return None
     value = _repair_8bit(raw)
     try:
-        return str(_POLICY.header_factory(name, value)).strip()
+        return _decodable(name, str(_POLICY.header_factory(name, value)).strip(), problems)
     except Exception as exc:  # the header parser raises assorted errors on hostile values
         problems.append(Problem("bad_header", f"{name} header unreadable ({type(exc).__name__}); kept as written"))
         return " ".join(value.split())
+
+
+def _decodable(name: str, text: str, problems: list[Problem]) -> str:
+    """A decoded header without the surrogates ``email`` leaves for bytes an encoded word's charset doesn't
+    decode (``=?utf-8?b?7aCA?=``): U+FFFD each, noted."""
+    if not has_lone_surrogate(text):
+        return text
+    problems.append(Problem("undecodable_header",
+                            f"{name} header: replaced bytes its charset doesn't decode with U+FFFD"))
+    return without_lone_surrogates(text)[0]
 
 
 def _address(raw: str | None, problems: list[Problem]) -> tuple[str | None, str | None]:
@@ -238,11 +249,11 @@ def _address(raw: str | None, problems: list[Problem]) -> tuple[str | None, str 
         text = " ".join(value.split())
         return text or None, None
     if not addresses:
-        text = " ".join(str(header).split())
+        text = _decodable("From", " ".join(str(header).split()), problems)
         return text or None, None
     first = addresses[0]
-    address = first.addr_spec or None
-    return (first.display_name.strip() or address), address
+    address = _decodable("From", first.addr_spec, problems) or None
+    return (_decodable("From", first.display_name.strip(), problems) or address), address
 
 
 def _repair_8bit(value: str) -> str:
