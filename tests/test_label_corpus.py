@@ -136,6 +136,21 @@ def test_label_refuses_to_clobber(corpus: Path, tmp_path: Path) -> None:
         label_corpus([corpus], tmp_path / "other.jsonl", model=MODEL, workers=1)
 
 
+def test_label_refuses_to_run_beside_a_running_run_of_the_same_output(corpus: Path, tmp_path: Path) -> None:
+    """Two runs of one output at once would share its run directory (each cleaning up the other's files)."""
+    out = tmp_path / "labels.jsonl"
+    running = _state.RunDirectory(out, _state.RecordFormat("jsonl", ("a",)), {})
+    running.lock()  # as a run going on in another process holds it
+    try:
+        with pytest.raises(InputError, match="is being written by another `threadlens label` run right now"):
+            label_corpus([corpus], out, model=MODEL, workers=1)
+        assert not out.exists() and not (tmp_path / "labels.jsonl.parts").exists()
+    finally:
+        running.unlock()
+    assert label_corpus([corpus], out, model=MODEL, workers=1).posts == POSTS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.jsonl"]  # the lock file went with the run
+
+
 def test_label_refuses_another_runs_unfinished_output(corpus: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "labels.jsonl"

@@ -143,37 +143,42 @@ def label_corpus(inputs: Sequence[str | os.PathLike[str]] | str | os.PathLike[st
            "model": info.name, "model_version": info.version, "segmenter": segmenter, "with_text": with_text,
            "chunk_posts": chunk_posts, "input_format": input_format, "backend": backend}
     state = RunDirectory(target, settings.record_format, run)
-    state.check(force=force)
-    # The first scan of a big file runs in parallel here, whatever engine labels it (the plan is the same).
-    plan = _plan_with_status(files, chunk_posts, input_format, progress, workers or default_workers(), state.spool)
-    release_free_memory()  # what planning freed, before workers are forked from this process
-    done = state.open(plan.digest(), force=force)
-    todo = [unit for unit in plan.units if unit.index not in done]
-    report = LabelReport(output=target, format=kind, model=info.name, model_version=info.version,
-                         units=len(plan.units), resumed_units=len(done), engine=engine, modes=plan.modes)
-    bar = LabelProgress(total_bytes=plan.size, done_bytes=sum(u.size for u in plan.units if u.index in done),
-                        enabled=progress)
-    sizes = {unit.index: unit.size for unit in todo}
-
-    def on_result(result: Any) -> None:
-        state.commit(result)
-        report.labelled_now += result.posts
-        bar.advance(posts=result.posts, size=sizes.get(result.index, 0))
-
+    state.lock()  # a second run of OUT at the same time is refused
     try:
-        if todo:
-            report.workers = run_units(todo, settings, on_result=on_result, engine=engine, workers=workers,
-                                       scheduler=scheduler, tick=bar.refresh)
-        totals = state.finish(len(plan.units))
+        state.check(force=force)
+        # The first scan of a big file runs in parallel here, whatever engine labels it (the plan is the same).
+        plan = _plan_with_status(files, chunk_posts, input_format, progress, workers or default_workers(),
+                                 state.spool)
+        release_free_memory()  # what planning freed, before workers are forked from this process
+        done = state.open(plan.digest(), force=force)
+        todo = [unit for unit in plan.units if unit.index not in done]
+        report = LabelReport(output=target, format=kind, model=info.name, model_version=info.version,
+                             units=len(plan.units), resumed_units=len(done), engine=engine, modes=plan.modes)
+        bar = LabelProgress(total_bytes=plan.size, done_bytes=sum(u.size for u in plan.units if u.index in done),
+                            enabled=progress)
+        sizes = {unit.index: unit.size for unit in todo}
+
+        def on_result(result: Any) -> None:
+            state.commit(result)
+            report.labelled_now += result.posts
+            bar.advance(posts=result.posts, size=sizes.get(result.index, 0))
+
+        try:
+            if todo:
+                report.workers = run_units(todo, settings, on_result=on_result, engine=engine, workers=workers,
+                                           scheduler=scheduler, tick=bar.refresh)
+            totals = state.finish(len(plan.units))
+        finally:
+            bar.close()
+        report.posts, report.threads = totals.posts, totals.threads
+        report.rejected, report.unreadable_files = totals.rejected, totals.unreadable_files
+        report.stance = dict(sorted(totals.stance.items()))
+        report.notices = totals.notices + ([f"... and {totals.more_notices} more"] if totals.more_notices else [])
+        report.rejects_path = state.rejects if totals.reject_entries else None
+        report.seconds = time.perf_counter() - started
+        return report
     finally:
-        bar.close()
-    report.posts, report.threads = totals.posts, totals.threads
-    report.rejected, report.unreadable_files = totals.rejected, totals.unreadable_files
-    report.stance = dict(sorted(totals.stance.items()))
-    report.notices = totals.notices + ([f"... and {totals.more_notices} more"] if totals.more_notices else [])
-    report.rejects_path = state.rejects if totals.reject_entries else None
-    report.seconds = time.perf_counter() - started
-    return report
+        state.unlock()
 
 
 def _plan_with_status(files: list[Any], chunk_posts: int, input_format: str | None, progress: bool,

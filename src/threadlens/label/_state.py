@@ -73,6 +73,40 @@ class RunDirectory:
         self.path = state_path(output)
         self.rejects = rejects_path(output)
         self.resumed = False
+        self._lock: int | None = None
+
+    # -- one run at a time -----------------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Hold ``.OUT.lock`` beside the output until :meth:`unlock` (or the process ends, even killed): a second
+        run of the same output refuses to start while one is going (it would share the run directory)."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            return
+        if not self.output.parent.is_dir():
+            return  # check() says so
+        descriptor = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            raise InputError("is being written by another `threadlens label` run right now; wait for it to end "
+                             "(or stop it) and run the command again", source=str(self.output)) from None
+        self._lock = descriptor
+
+    def unlock(self) -> None:
+        """Let go of the lock (and remove its file, while still holding it)."""
+        if self._lock is None:
+            return
+        try:
+            self._lock_path.unlink(missing_ok=True)
+        finally:
+            os.close(self._lock)
+            self._lock = None
+
+    @property
+    def _lock_path(self) -> Path:
+        return self.output.with_name(f".{self.output.name}.lock")
 
     # -- opening ---------------------------------------------------------------------------------------------
     def check(self, *, force: bool) -> None:
