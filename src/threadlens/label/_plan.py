@@ -492,7 +492,8 @@ def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
                 return None, False
             if not isinstance(value, dict):
                 return None, False
-            if (b"\\u" in line and has_surrogate_escape(line)) or (not text.isascii() and has_lone_surrogate(text)):
+            # (A backslash is found by memchr: most lines hold none, and then no escape either.)
+            if (b"\\" in line and has_surrogate_escape(line)) or (not text.isascii() and has_lone_surrogate(text)):
                 value, fixed = without_lone_surrogates(value)
                 return value, fixed > 0
             return value, False
