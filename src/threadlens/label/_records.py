@@ -39,11 +39,13 @@ _FLOAT_FIELDS = ("score", "relation_score")
 _INT_FIELDS = ("quotes", "attributed")
 
 
-def format_of(path: str | os.PathLike[str]) -> str:
-    """``jsonl``, ``csv`` or ``parquet`` from a file name; InputError for anything else."""
+def format_of(path: str | os.PathLike[str], *, what: str = "output") -> str:
+    """``jsonl``, ``csv`` or ``parquet`` from a file name; InputError for anything else (naming ``what`` the
+    file is: the ``output``, a ``labelled corpus``)."""
     suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
-        raise InputError(f"can't tell the output format from the suffix {suffix or '(none)'!r}; end the name in "
+        raise InputError(f"can't tell the {what} format from the suffix {suffix or '(none)'!r}; "
+                         f"{'end the name in' if what == 'output' else 'give a file whose name ends in'} "
                          ".jsonl, .csv or .parquet", source=os.fspath(path))
     return _SUFFIXES[suffix]
 
@@ -232,7 +234,7 @@ def read_labelled(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     file = Path(name)
     if not file.is_file():
         raise InputError("no such file; check the path" if not file.exists() else "is not a file", source=name)
-    kind = format_of(file)
+    kind = format_of(file, what="labelled corpus")
     if kind == "jsonl":
         return _read_jsonl(file)
     if kind == "csv":
