@@ -94,3 +94,27 @@ def test_mail_headers_whose_encoded_words_do_not_decode(tmp_path: Path) -> None:
     result = runner.invoke(app, ["label", str(mbox), "-o", str(tmp_path / "out.csv"), "--model", "connections-lexical"])
     assert result.exit_code == 0, result.output
     assert "\ufffd\ufffd\ufffd Ann" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+
+def test_file_names_that_are_not_utf8(tmp_path: Path, seed_path: Path) -> None:
+    """A file name's bytes that aren't UTF-8 (Python keeps them as surrogates) reach no output raw: a thread
+    named after its file gets U+FFFD, and the rejects file writes the name as JSON escapes that read back."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    try:
+        (folder / os.fsdecode(b"seed\xe9.txt")).write_bytes(seed_path.read_bytes())
+        (folder / os.fsdecode(b"bin\xff.txt")).write_bytes(b"\x00\x01 not a thread")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that aren't UTF-8")
+    out = tmp_path / "labels.jsonl"
+    result = runner.invoke(app, ["label", str(folder), "-o", str(out), "--model", "connections-lexical"])
+    assert result.exit_code == 0, result.output
+    assert {json.loads(line)["thread"] for line in out.read_text(encoding="utf-8").splitlines()} == {"seed\ufffd"}
+    rejects = [json.loads(line) for line in (tmp_path / "labels.rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [os.fsencode(r["source"]) for r in rejects] == [os.fsencode(str(folder)) + b"/bin\xff.txt"]
+    converted = tmp_path / "seed.jsonl"
+    result = runner.invoke(app, ["convert", str(folder / os.fsdecode(b"seed\xe9.txt")), "-o", str(converted)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(converted.read_text(encoding="utf-8").splitlines()[0])["conversation_id"] == "seed\ufffd"

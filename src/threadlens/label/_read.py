@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import InputError
+from ..readers._source import printable_name
 from ..thread import Notice, Post, Thread
 from ._plan import Unit, key_hash, parse_line, record_key
 
@@ -283,7 +284,8 @@ def _read_files(unit: Unit) -> UnitInput:
         unnamed = sum(1 for thread in threads if thread.id is None)
         for number, thread in enumerate(threads, start=1):
             if thread.id is None:  # records need a thread id: the file's name (and number)
-                thread.id = Path(path).name if unnamed == 1 else f"{Path(path).name}#{number}"
+                name = printable_name(Path(path).name)
+                thread.id = name if unnamed == 1 else f"{name}#{number}"
             _take_notices(path, thread.notices, out)
             if len(thread):
                 out.threads.append(thread)

@@ -202,7 +202,7 @@ class RunDirectory:
             _write(self._meta(result.index), json.dumps({
                 "index": summary.index, "posts": summary.posts, "threads": summary.threads, "bytes": summary.bytes,
                 "rejects": summary.rejects, "notices": summary.notices, "stance": summary.stance},
-                ensure_ascii=False).encode("utf-8"), sync=True)
+                ).encode("ascii"), sync=True)  # ASCII: a file name that isn't UTF-8 comes through escaped
         return summary
 
     @contextmanager
@@ -309,7 +309,8 @@ class RunDirectory:
             return
         handle, temporary = tempfile.mkstemp(prefix=f".{self.rejects.name}.", suffix=".tmp", dir=self.rejects.parent)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            # A file name that isn't UTF-8 holds surrogates; "backslashreplace" writes each as its JSON escape.
+            with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
                 for summary in self._each(count):
                     for reject in summary.rejects:
                         stream.write(json.dumps(reject, ensure_ascii=False) + "\n")

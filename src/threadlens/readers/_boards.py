@@ -136,7 +136,7 @@ def board_threads(found: list[FoundPost], *, board: str, source: Source, classif
         raise InputError(f"holds no {board} posts (expected a saved topic page of the board); check the file or "
                          "pass another --input-format", source=source.name)
     ids = {item.id for item in found}
-    conversation = thread_id or (source.path.stem if source.path is not None else board)
+    conversation = thread_id or source.stem or board
     items: list[LoosePost] = []
     for item in found:
         rendered = html_to_text(item.content, classify=classify)

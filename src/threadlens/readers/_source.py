@@ -48,6 +48,12 @@ class Source:
     raw: bytes | None = field(default=None, repr=False)
 
     @property
+    def stem(self) -> str | None:
+        """The file's name without its suffix, as text (None without a file): what a thread read from it is
+        called when its content names none."""
+        return printable_name(self.path.stem) if self.path is not None else None
+
+    @property
     def suffix(self) -> str:
         """The file's suffix, lower-cased, under a compression suffix (``.json`` for ``thread.json.gz``)."""
         if self.path is None:
@@ -56,6 +62,16 @@ class Source:
         while suffixes and suffixes[-1] in _COMPRESSION_SUFFIXES:
             suffixes.pop()
         return suffixes[-1] if suffixes else ""
+
+
+def printable_name(name: str) -> str:
+    """A file name as text any output can hold: the bytes of a name that aren't UTF-8 (which Python keeps as
+    surrogates) become U+FFFD."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "replace")
+    return name
 
 
 def looks_like_path(value: str) -> bool:

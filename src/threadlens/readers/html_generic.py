@@ -66,7 +66,7 @@ def read_html_page(source: Source) -> list[Thread]:
     """Read one HTML page as one thread (see the module docstring for how posts are found)."""
     notices: list[Notice] = []
     root = _parse(source, notices)
-    thread_id = source.path.stem if source.path is not None else None
+    thread_id = source.stem
     title = _page_title(root) if root is not None else None
     if root is None:
         notices.append(Notice("empty_page", f"{source.name}: the page holds no HTML elements; no posts read"))

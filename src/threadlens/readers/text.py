@@ -60,7 +60,7 @@ def _separated_by_blank_lines(lines: list[str]) -> bool:
 def read_text(source: Source, *, mode: str = "auto") -> list[Thread]:
     posts = [Post(id=f"p{i}", text=body, meta={"line": line})
              for i, (line, body) in enumerate(split_posts(source.text, mode=mode), start=1)]
-    return [Thread(posts=posts, id=source.path.stem if source.path else None)]
+    return [Thread(posts=posts, id=source.stem)]
 
 
 def _sniff_text(source: Source) -> float:
