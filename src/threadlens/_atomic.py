@@ -46,6 +46,7 @@ def check_not_an_input(output: str | os.PathLike[str] | None, inputs: Iterable[s
     if not (target.exists() or target.is_symlink()):
         return
     resolved = target.resolve()
+    what = f"{role} " if role else ""
     for item in inputs:
         name = os.fspath(item)
         if name == "-" or "://" in name:
@@ -55,7 +56,6 @@ def check_not_an_input(output: str | os.PathLike[str] | None, inputs: Iterable[s
             same = source.exists() and os.path.samefile(source, target)
         except OSError:
             same = False
-        what = f"{role} " if role else ""
         if same:
             alias = "" if os.path.abspath(name) == os.path.abspath(target) else f" (as {name})"
             raise InputError(f"{what}is also an input{alias}; choose another output path", source=str(output))

@@ -97,7 +97,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     result pipe closed on this side too. A worker killed while it was sending a result leaves half a message
     in the pipe; with this process's copy of the pipe's writing end open, the pool's thread would wait for
     the rest forever, and Python waits for that thread before it exits."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them, and the pipe
+    # shutdown() forgets the processes and the pipe: taken first
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:

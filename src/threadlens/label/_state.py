@@ -201,8 +201,8 @@ class RunDirectory:
             _write(chunk, result.data, sync=True)  # on disk before the summary that commits it
             _write(self._meta(result.index), json.dumps({
                 "index": summary.index, "posts": summary.posts, "threads": summary.threads, "bytes": summary.bytes,
-                "rejects": summary.rejects, "notices": summary.notices, "stance": summary.stance},
-                ).encode("ascii"), sync=True)  # ASCII: a file name that isn't UTF-8 comes through escaped
+                "rejects": summary.rejects, "notices": summary.notices, "stance": summary.stance}
+            ).encode("ascii"), sync=True)  # ASCII: a file name that isn't UTF-8 comes through escaped
         return summary
 
     @contextmanager
