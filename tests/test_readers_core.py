@@ -250,3 +250,18 @@ def test_readers_refuse_a_device_they_would_read_without_end(tmp_path: Path) -> 
     with pytest.raises(InputError, match="is not a regular file"):
         label_corpus(["/dev/zero"], tmp_path / "out.jsonl", model="connections-lexical")
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_readers_utf16_without_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    """Windows tools write UTF-16 without a BOM at times: every other byte zero is read as such, not refused as
+    binary; bytes with zeros anywhere else still are."""
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(_jsonl(*UTTERANCES).encode(encoding))
+    threads = threadlens.read_threads(path)
+    assert [(t.id, [p.id for p in t]) for t in threads] == [("u1", ["u1", "u2"]), ("v1", ["v1"])]
+    assert [n.kind for n in threads[0].notices] == ["decoded_utf16"]
+    binary = tmp_path / "b.jsonl"
+    binary.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(InputError, match="looks like a binary file"):
+        threadlens.read_threads(binary)

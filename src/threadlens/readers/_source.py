@@ -162,11 +162,30 @@ def file_bytes(path: Path, *, name: str | None = None) -> bytes:
         raise InputError(f"can't be read ({exc.strerror or exc}); check its permissions", source=label) from None
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text written as UTF-16 without a byte-order mark (mostly Latin text:
+    every other byte zero), else None."""
+    head = head[: len(head) & ~1]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zero_odd > 0.9 and zero_even < 0.05:
+        return "utf-16-le"
+    if zero_even > 0.9 and zero_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode_bytes(data: bytes, *, name: str) -> tuple[str, list[Notice]]:
     """Decode file bytes: BOMs honoured, invalid UTF-8 replaced and counted, binary refused."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), []
+    wide = _utf16_without_bom(data[:_BINARY_PROBE])
+    if wide is not None:
+        return data.decode(wide, errors="replace"), [Notice("decoded_utf16", f"{name}: no byte-order mark, but "
+                                                            f"UTF-16 by its zero bytes; read as {wide.upper()}", 1)]
     if b"\x00" in data[:_BINARY_PROBE]:
         raise InputError("looks like a binary file (it holds NUL bytes), not a thread; pass a text, JSONL, "
                          "HTML or mail file", source=name)
