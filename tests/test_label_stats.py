@@ -57,6 +57,16 @@ def test_stats_periods(period: str, keys: list[str]) -> None:
     assert sum(sum(c.values()) for _, c in rows) == 5
 
 
+def test_stats_counts_a_malformed_date_as_undated() -> None:
+    """A ``created`` shaped like a date but no date ("2024-13-45", from a hand-edited CSV) is undated; it made
+    ``over_time`` raise."""
+    records = [_record("x1", "t", "ann", "pro", "2024-13-45T99:99:99Z"), _record("x2", "t", "bob", "con", "soon"),
+               _record("x3", "t", "cat", "pro", "2024-02-29T10:00:00Z")]
+    stats = corpus_stats(records)
+    assert stats.undated == 2 and [key for key, _ in stats.over_time("month")] == ["2024-02"]
+    assert stats.to_dict()["over_time"]["rows"][0]["posts"] == 1
+
+
 def test_stats_tidy_rows_and_table() -> None:
     stats = corpus_stats(RECORDS)
     rows = list(stats.rows(top=1, period="month"))

@@ -179,9 +179,9 @@ def _day(created: Any) -> str | None:
     if not created:
         return None
     text = str(created)
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
-        return text[:10]
     try:
+        if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+            return date.fromisoformat(text[:10]).isoformat()  # checked: "2024-13-45" is no day
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
         return None
