@@ -44,6 +44,20 @@ def test_stats_counts() -> None:
     assert pairs[("bob", "ann")]["disagree"] == 1 and pairs[("cat", "bob")]["agree"] == 1
     assert pairs[("bob", "bob")]["agree"] == 1 and pairs[("ann", UNKNOWN_AUTHOR)]["neutral"] == 1
     assert summary["relations"]["totals"] == {"agree": 2, "disagree": 1, "neutral": 1}
+    assert stats.pair_counts(("bob", "ann")) == {"disagree": 1} and stats.pair_counts(("ann", "bob")) == {}
+
+
+def test_stats_pair_counts_hold_many_labels_and_large_counts() -> None:
+    """A pair's relation counts share one int, a field of 40 bits per label: neighbours never bleed."""
+    records = [_record("r", "t", "ann", "pro", None)]
+    labels = ["agree", "disagree", "neutral", "sarcastic"]
+    records += [_record(f"p{i}", "t", "bob", "con", None, ("r", labels[i % 4])) for i in range(4 * 300)]
+    stats = corpus_stats(records)
+    assert stats.pair_counts(("bob", "ann")) == {label: 300 for label in labels}
+    assert stats.to_dict()["relations"]["pairs"] == [{"from": "bob", "to": "ann", **{label: 300 for label in labels}}]
+    stats.pairs[("bob", "ann")] += (1 << 40) - 1 - 300  # "agree" at the most its field holds
+    assert stats.pair_counts(("bob", "ann")) == {"agree": (1 << 40) - 1, "disagree": 300, "neutral": 300,
+                                                 "sarcastic": 300}
 
 
 @pytest.mark.parametrize(("period", "keys"), [

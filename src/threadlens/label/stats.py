@@ -6,7 +6,8 @@
 {'neutral': {'posts': 790, 'share': 0.3686}, ...}
 
 One pass over the records (``.jsonl``, ``.csv`` or ``.parquet`` as ``threadlens label`` writes them). Memory
-grows with the number of threads, authors, days and author pairs, not with posts. A relation names the post
+grows with the number of threads, authors, days and author pairs, not with posts; an author pair, the most
+numerous, takes one int (its relation counts packed) and two references to names held once. A relation names the post
 it answers; its author is found among the posts of the same thread, which ``label`` writes together (a
 target outside the thread's block counts as an unknown author).
 """
@@ -30,11 +31,18 @@ __all__ = ["CorpusStats", "corpus_stats", "PERIODS", "UNKNOWN_AUTHOR"]
 PERIODS = ("auto", "day", "week", "month", "year")
 UNKNOWN_AUTHOR = "(unknown)"
 _RELATIONS = ("agree", "disagree", "neutral")
+_SLOT_BITS = 40  # a pair's count of one relation label, in its packed int: up to 2**40 replies
+_SLOT_MASK = (1 << _SLOT_BITS) - 1
 
 
 @dataclass(slots=True)
 class CorpusStats:
-    """Counts over a labelled corpus. ``days`` keys are ISO dates; see :meth:`over_time` for periods."""
+    """Counts over a labelled corpus. ``days`` keys are ISO dates; see :meth:`over_time` for periods.
+
+    ``pairs`` maps (author, author replied to) to the counts of each relation label packed in one int (label
+    ``relation_slots[i]`` in bits ``40·i`` up): :meth:`pair_counts` reads them. A million pairs take a
+    fraction of what a ``Counter`` each would.
+    """
 
     posts: int = 0
     labels: list[str] = field(default_factory=list)
@@ -43,9 +51,29 @@ class CorpusStats:
     authors: dict[str, Counter[str]] = field(default_factory=dict)
     days: dict[str, Counter[str]] = field(default_factory=dict)
     undated: int = 0
-    pairs: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    relation_slots: list[str] = field(default_factory=list)
     relations: Counter[str] = field(default_factory=Counter)
     models: Counter[str] = field(default_factory=Counter)
+
+    def pair_counts(self, pair: tuple[str, str]) -> Counter[str]:
+        """How many replies of ``pair[0]`` to ``pair[1]`` carry each relation label."""
+        return self._unpacked(self.pairs.get(pair, 0))
+
+    def _unpacked(self, packed: int) -> Counter[str]:
+        return Counter({label: count for slot, label in enumerate(self.relation_slots)
+                        if (count := (packed >> (_SLOT_BITS * slot)) & _SLOT_MASK)})
+
+    def _largest_pairs(self, top: int | None) -> list[tuple[tuple[str, str], Counter[str]]]:
+        """The pairs with the most replies (then by name), their counts unpacked."""
+        slots = range(len(self.relation_slots))
+
+        def total(packed: int) -> int:
+            return sum((packed >> (_SLOT_BITS * slot)) & _SLOT_MASK for slot in slots)
+
+        items = sorted(self.pairs.items(), key=lambda item: (-total(item[1]), str(item[0])))
+        chosen = items if top is None or top <= 0 else items[:top]
+        return [(pair, self._unpacked(packed)) for pair, packed in chosen]
 
     # -- derived -----------------------------------------------------------------------------------------
     def period(self, period: str = "auto") -> str:
@@ -84,7 +112,7 @@ class CorpusStats:
                           for key, c in _largest(self.authors, top)],
             "relations": {"totals": {label: self.relations.get(label, 0) for label in self._relation_labels()},
                           "pairs": [{"from": a, "to": b, **{label: c.get(label, 0) for label in self._relation_labels()}}
-                                    for (a, b), c in _largest(self.pairs, top)]},
+                                    for (a, b), c in self._largest_pairs(top)]},
         }
 
     def rows(self, *, top: int | None = 20, period: str = "auto") -> Iterator[list[Any]]:
@@ -99,7 +127,7 @@ class CorpusStats:
             for key, counts in _largest(table, top):
                 for label, share in self._share_items(counts):
                     yield [section, key, "", label, counts.get(label, 0), share]
-        for (a, b), counts in _largest(self.pairs, top):
+        for (a, b), counts in self._largest_pairs(top):
             total = sum(counts.values())
             for label in self._relation_labels():
                 yield ["relation", a, b, label, counts.get(label, 0), round(counts.get(label, 0) / total, 4)]
@@ -135,11 +163,18 @@ def corpus_stats(path: str | os.PathLike[str] | Iterable[dict[str, Any]]) -> Cor
     thread_key: object = object()
     authors_here: dict[str, str] = {}
     pending: list[tuple[str, str, str]] = []  # (author, target post, relation label) in the current thread
+    names: dict[str, str] = {}  # each author's name as first read: the pairs hold it once, not a copy a record
+    slots: dict[str, int] = {}  # relation label -> its place in the pairs' packed counts
+    pairs = stats.pairs
 
     def close_thread() -> None:
         for author, target, label in pending:
             pair = (author, authors_here.get(target, UNKNOWN_AUTHOR))
-            stats.pairs.setdefault(pair, Counter())[label] += 1
+            slot = slots.get(label)
+            if slot is None:
+                slot = slots[label] = len(stats.relation_slots)
+                stats.relation_slots.append(label)
+            pairs[pair] = pairs.get(pair, 0) + (1 << (_SLOT_BITS * slot))
         pending.clear()
         authors_here.clear()
 
@@ -156,6 +191,7 @@ def corpus_stats(path: str | os.PathLike[str] | Iterable[dict[str, Any]]) -> Cor
             labels.setdefault(label, None)
         labels.setdefault(stance, None)
         author = record.get("author") or UNKNOWN_AUTHOR
+        author = names.setdefault(author, author)
         stats.stance[stance] += 1
         stats.threads.setdefault(str(thread), Counter())[stance] += 1
         stats.authors.setdefault(author, Counter())[stance] += 1
