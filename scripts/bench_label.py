@@ -18,7 +18,8 @@ into ``--keep`` (a temporary directory by default).
 Every run is ``python -m threadlens label CORPUS -o OUT.jsonl --model MODEL --workers N --force`` in a fresh
 process. Figures: wall time of the process; posts/s = posts / wall time (start-up, scan and final join
 included) and as the command reports it (from its own start); peak RSS = the largest sum of RSS over the
-process and its workers, sampled every 20 ms. The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
+process and its workers, sampled every 20 ms, and peak PSS, which counts the pages forked workers share with
+the parent once, sampled every 0.1 s. The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
 Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
 average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
 
@@ -287,30 +288,44 @@ def corpus(directory: Path, posts: int, *, shared: Path | None = None) -> Path:
 
 # -- measuring ------------------------------------------------------------------------------------------------
 
-def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02,
-                refresh: float = 0.25) -> dict[str, int]:
+def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02, refresh: float = 0.25,
+                pss_every: float = 0.1) -> dict[str, int]:
     """Sample the summed RSS of a process and its descendants until it exits; the peak, in bytes (without psutil:
-    the largest single process's peak, from getrusage).
+    the largest single process's peak, from getrusage). Also the peak summed PSS (``pss``; 0 where the system
+    doesn't tell it), which counts a page shared by a forked worker and its parent once, where the RSS sum
+    counts it in each.
 
     The RSS is read every ``interval`` seconds; the list of descendants is found again every ``refresh``
     seconds (finding it reads every process of the machine: about a millisecond of CPU, which every 20 ms
-    took 5% of a core from the run being measured)."""
+    took 5% of a core from the run being measured); the PSS, which the kernel works out by walking each
+    process's page tables, every ``pss_every`` seconds."""
     try:
         import psutil
     except ImportError:
         process.wait()
-        return {"rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+        return {"rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, "pss": 0}
 
-    peak = {"rss": 0}
+    peak = {"rss": 0, "pss": 0}
     root = psutil.Process(process.pid)
+
+    def pss(members: list[psutil.Process]) -> int:
+        total = 0
+        for member in members:
+            try:
+                total += getattr(member.memory_full_info(), "pss", 0)
+            except psutil.Error:
+                pass
+        return total
 
     def sample() -> None:
         members: list[psutil.Process] = [root]
-        found = 0.0
+        found = shared = 0.0
         while process.poll() is None:
             try:
                 if time.monotonic() - found >= refresh:
                     members, found = [root, *root.children(recursive=True)], time.monotonic()
+                if time.monotonic() - shared >= pss_every:
+                    peak["pss"], shared = max(peak["pss"], pss(members)), time.monotonic()
                 total = root.memory_info().rss
             except psutil.Error:
                 break
@@ -348,6 +363,7 @@ def run_label(corpus_path: Path, out: Path, model: str, workers: int, *extra: st
     report = json.loads(Path(str(out) + ".report.json").read_text())
     return {"posts": report["posts"], "wall_s": wall, "posts_per_s_wall": report["posts"] / wall,
             "posts_per_s_reported": report["posts_per_second"], "peak_rss_mb": peak["rss"] / 1e6,
+            "peak_pss_mb": peak["pss"] / 1e6,
             "cpu_s": cpu, "posts_per_cpu_s": report["posts"] / cpu, "load": load}
 
 
@@ -384,13 +400,15 @@ def measure_sizes(name: str, sizes: list[int], make: Callable[[Path, int], Path]
         path = make(directory, size)
         result = results[size] = run_label(path, directory / f"labels-{path.stem}.jsonl", model, workers)
         print(f"{name:22} {size:>9,} posts  {result['wall_s']:7.1f} s  {result['posts_per_s_wall']:9,.0f} posts/s "
-              f"(reported {result['posts_per_s_reported']:,.0f})  peak RSS {result['peak_rss_mb']:7.0f} MB  "
+              f"(reported {result['posts_per_s_reported']:,.0f})  peak RSS {result['peak_rss_mb']:7.0f} MB "
+              f"(PSS {result['peak_pss_mb']:.0f})  "
               f"CPU {result['cpu_s']:.1f} s = {result['posts_per_cpu_s']:,.0f} posts/CPU-s  "
               f"load {result['load']:.1f}", flush=True)
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
+        pss = results[small]["peak_pss_mb"] and results[large]["peak_pss_mb"] / results[small]["peak_pss_mb"]
         print(f"{name}: peak RSS {large:,} / {small:,} posts: "
-              f"{results[large]['peak_rss_mb'] / results[small]['peak_rss_mb']:.2f}x")
+              f"{results[large]['peak_rss_mb'] / results[small]['peak_rss_mb']:.2f}x (PSS {pss:.2f}x)")
 
 
 def main() -> None:

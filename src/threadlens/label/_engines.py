@@ -7,6 +7,7 @@ are in flight at a time: memory stays flat however many units the plan has.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -82,6 +83,10 @@ def _run_pool(units: Sequence[Unit], settings: LabelSettings, on_result: Callabl
     context = multiprocessing.get_context("fork" if fork else "spawn")
     if fork:
         _import_worker_modules(settings)
+        # Frozen, the objects the workers inherit are left alone by their collector: a full collection would
+        # otherwise write to every one, and copy every page of them into each worker (copy-on-write).
+        gc.collect()
+        gc.freeze()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                initargs=(settings.model, settings.backend, os.getpid(), workers))
     try:
@@ -89,6 +94,9 @@ def _run_pool(units: Sequence[Unit], settings: LabelSettings, on_result: Callabl
     except BaseException:
         _stop(pool)
         raise
+    finally:
+        if fork:
+            gc.unfreeze()
     pool.shutdown(wait=True)
 
 
