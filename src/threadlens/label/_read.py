@@ -162,7 +162,8 @@ def _from_lines(unit: Unit, lines: Iterator[tuple[int, int, bytes, int]], *, gro
         key = (group, "" if grouped else conversation or "")
         conversations.setdefault(key, []).append((name, number, post, conversation))
     if replaced:
-        out.notices.append(f"{unit.shown_path}: replaced invalid UTF-8 bytes or lone surrogates with U+FFFD on {replaced} line(s)")
+        out.notices.append(f"{unit.shown_path}: replaced invalid UTF-8 bytes or lone surrogates with U+FFFD on "
+                           f"{replaced} line(s)")
     for name, posts in zip(names, posts_of):
         out.notices.extend(posts.notices(name))
     for (group, conversation), items in conversations.items():

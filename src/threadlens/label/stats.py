@@ -7,9 +7,9 @@
 
 One pass over the records (``.jsonl``, ``.csv`` or ``.parquet`` as ``threadlens label`` writes them). Memory
 grows with the number of threads, authors, days and author pairs, not with posts; an author pair, the most
-numerous, takes one int (its relation counts packed) and two references to names held once. A relation names the post
-it answers; its author is found among the posts of the same thread, which ``label`` writes together (a
-target outside the thread's block counts as an unknown author).
+numerous, takes one int (its relation counts packed) and two references to names held once. A relation
+names the post it answers; its author is found among the posts of the same thread, which ``label`` writes
+together (a target outside the thread's block counts as an unknown author).
 """
 
 from __future__ import annotations
