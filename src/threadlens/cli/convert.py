@@ -28,10 +28,9 @@ def convert(
 ) -> None:
     """Convert threads to JSONL (core layout) or a ConvoKit corpus directory; reads back without loss."""
     with cli_errors():
+        from .._atomic import check_not_an_input
         from ..readers import read_threads
         from ..writers import check_output, write_threads
-
-        from .._atomic import check_not_an_input
 
         check_not_an_input(output, [source])
         chosen = check_output(output, to=to.value if to else None, overwrite=force)

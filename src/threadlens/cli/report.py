@@ -27,9 +27,8 @@ def report(
     """Write an HTML report: the reply tree with quotes linked to their sources, stance badges and filters."""
     hide_torch_from_spacy()
     with cli_errors():
-        from ..views.html import check_report_output, report_threads, write_report
-
         from .._atomic import check_not_an_input
+        from ..views.html import check_report_output, report_threads, write_report
 
         check_not_an_input(output, [source])
         check_report_output(output, overwrite=force)

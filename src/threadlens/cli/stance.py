@@ -49,9 +49,8 @@ def train(
     """Train a stance model on labelled data and save it (JSON + safetensors, no pickle)."""
     hide_torch_from_spacy()
     with cli_errors():
-        from ..stance.training import evaluate, load_labelled, train_model
-
         from .._atomic import check_not_an_input
+        from ..stance.training import evaluate, load_labelled, train_model
 
         check_not_an_input(output, [data])
         if output.exists() and not force:

@@ -74,8 +74,7 @@ def split_post(text: str, *, index: ThreadIndex, sentences: Sequence[tuple[int, 
     between words, and they are only read when the post shares words with an earlier one), ``prefer`` the
     ids to attribute to first (the parent, then the ancestors: callers pass the nearest
     ``PREFERRED_ANCESTORS``), ``cited_authors`` maps an author name to their earlier posts (for markup that
-    names whom it quotes). ``words`` may pass ``words_of(text)`` when
-    the caller has it already.
+    names whom it quotes). ``words`` may pass ``words_of(text)`` when the caller has it already.
     """
     quotes: list[Segment] = []
     for segment in markup:
