@@ -19,7 +19,8 @@ Every run is ``python -m threadlens label CORPUS -o OUT.jsonl --model MODEL --wo
 process. Figures: wall time of the process; posts/s = posts / wall time (start-up, scan and final join
 included) and as the command reports it (from its own start); peak RSS = the largest sum of RSS over the
 process and its workers, sampled every 20 ms, and peak PSS, which counts the pages forked workers share with
-the parent once, sampled every 0.1 s. The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
+the parent once, sampled every 0.25 s at first and at least 25 times a run (the sampler takes under 2% of a
+core: see ``peak_rss_of``). The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
 Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
 average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
 
@@ -62,6 +63,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_CORPORA = [ROOT / "corpora" / "connections" / name for name in ("train.jsonl", "dev.jsonl", "test.jsonl")]
@@ -288,60 +290,109 @@ def corpus(directory: Path, posts: int, *, shared: Path | None = None) -> Path:
 
 # -- measuring ------------------------------------------------------------------------------------------------
 
-def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02, refresh: float = 0.25,
-                pss_every: float = 0.1) -> dict[str, int]:
-    """Sample the summed RSS of a process and its descendants until it exits; the peak, in bytes (without psutil:
-    the largest single process's peak, from getrusage). Also the peak summed PSS (``pss``; 0 where the system
-    doesn't tell it), which counts a page shared by a forked worker and its parent once, where the RSS sum
-    counts it in each.
+def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02, pss_samples: int = 25) -> dict[str, int]:
+    """Sample the summed RSS of a process and its descendants until it exits; the peak, in bytes. Also the peak
+    summed PSS (``pss``; 0 where the system doesn't tell it), which counts a page shared by a forked worker and
+    its parent once, where the RSS sum counts it in each.
 
-    The RSS is read every ``interval`` seconds; the list of descendants is found again every ``refresh``
-    seconds (finding it reads every process of the machine: about a millisecond of CPU, which every 20 ms
-    took 5% of a core from the run being measured); the PSS, which the kernel works out by walking each
-    process's page tables, every ``pss_every`` seconds."""
-    try:
-        import psutil
-    except ImportError:
-        process.wait()
-        return {"rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, "pss": 0}
+    The sampler shares the machine with the run it measures, so it is kept cheap (under 2% of a core; with
+    psutil's scan of every process and a PSS read every 0.1 s it took 9% of one, and slowed a 2-worker run by
+    7%):
+
+    - the RSS every ``interval`` seconds from ``/proc`` (tens of microseconds), the descendants found again
+      every 0.25 s (through psutil where there is no ``/proc``);
+    - the PSS, which the kernel works out by walking each process's page tables (2-5 ms a process), every
+      0.25 s at first and then every ``1/pss_samples`` of the time elapsed: at least ``pss_samples`` samples
+      in any run, each stretch of a long one sampled in proportion.
+
+    Without ``/proc`` and psutil: the largest single process's peak, from getrusage, and no PSS."""
+    if Path(f"/proc/{process.pid}/statm").exists():
+        members, rss, pss = _proc_members, _proc_rss, _proc_pss
+    else:
+        try:
+            import psutil
+        except ImportError:
+            process.wait()
+            return {"rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, "pss": 0}
+        members, rss, pss = _psutil_sampler(psutil)
 
     peak = {"rss": 0, "pss": 0}
-    root = psutil.Process(process.pid)
-
-    def pss(members: list[psutil.Process]) -> int:
-        total = 0
-        for member in members:
-            try:
-                total += getattr(member.memory_full_info(), "pss", 0)
-            except psutil.Error:
-                pass
-        return total
+    exited = threading.Event()
 
     def sample() -> None:
-        members: list[psutil.Process] = [root]
-        found = shared = 0.0
-        while process.poll() is None:
-            try:
-                if time.monotonic() - found >= refresh:
-                    members, found = [root, *root.children(recursive=True)], time.monotonic()
-                if time.monotonic() - shared >= pss_every:
-                    peak["pss"], shared = max(peak["pss"], pss(members)), time.monotonic()
-                total = root.memory_info().rss
-            except psutil.Error:
-                break
-            for member in members[1:]:
-                try:
-                    total += member.memory_info().rss
-                except psutil.Error:
-                    pass
-            peak["rss"] = max(peak["rss"], total)
-            time.sleep(interval)
+        started = next_pss = found = time.monotonic()
+        pids = members(process.pid)
+        while not exited.wait(interval):
+            now = time.monotonic()
+            if now - found >= 0.25:
+                pids, found = members(process.pid), now
+            peak["rss"] = max(peak["rss"], sum(rss(pid) for pid in pids))
+            if now >= next_pss:
+                peak["pss"] = max(peak["pss"], sum(pss(pid) for pid in pids))
+                next_pss = now + max(0.25, (now - started) / pss_samples)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     process.wait()
+    exited.set()
     thread.join()
     return peak
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _read_proc(path: str) -> str:
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:  # the process has exited
+        return ""
+
+
+def _proc_members(root: int) -> list[int]:
+    """The process and its descendants, from each thread's ``children`` file (any thread may fork)."""
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            todo.extend(int(child) for child in _read_proc(f"/proc/{pid}/task/{task}/children").split())
+    return out
+
+
+def _proc_rss(pid: int) -> int:
+    fields = _read_proc(f"/proc/{pid}/statm").split()
+    return int(fields[1]) * _PAGE if len(fields) > 1 else 0
+
+
+def _proc_pss(pid: int) -> int:
+    for line in _read_proc(f"/proc/{pid}/smaps_rollup").splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _psutil_sampler(psutil: Any) -> tuple[Callable[[int], list[int]], Callable[[int], int], Callable[[int], int]]:
+    """The three readings through psutil (macOS, BSD)."""
+    def members(root: int) -> list[int]:
+        try:
+            return [root, *(p.pid for p in psutil.Process(root).children(recursive=True))]
+        except psutil.Error:
+            return [root]
+
+    def reading(pid: int, full: bool) -> int:
+        try:
+            process = psutil.Process(pid)
+            return getattr(process.memory_full_info(), "pss", 0) if full else process.memory_info().rss
+        except psutil.Error:
+            return 0
+
+    return members, lambda pid: reading(pid, False), lambda pid: reading(pid, True)
 
 
 def run_label(corpus_path: Path, out: Path, model: str, workers: int, *extra: str) -> dict[str, float]:
