@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -241,14 +242,51 @@ _JSON_VALUES = st.recursive(
     max_leaves=12)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.text(), _JSON_VALUES, max_size=8))
-def test_record_lines_are_json_dumps(record: dict) -> None:
-    from threadlens.label._records import _json_line
+def _nan_as_null(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [_nan_as_null(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _nan_as_null(item) for key, item in value.items()}
+    return value
 
-    line = _json_line(record)
-    assert line.endswith("\n") and "\n" not in line[:-1]
-    expected = json.dumps(record, ensure_ascii=False)
-    for char, escape in (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085")):
-        expected = expected.replace(char, escape)
-    assert line == expected + "\n"
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.text(), _JSON_VALUES, max_size=8), max_size=4))
+def test_record_lines_read_back_as_the_records(records: list) -> None:
+    from threadlens.label._records import jsonl_lines
+
+    data = jsonl_lines(records)
+    lines = data.decode("utf-8").split("\n")
+    assert lines.pop() == "" and len(lines) == len(records)
+    for line, record in zip(lines, records):
+        assert line.splitlines() == [line]  # U+2028, U+2029 and U+0085 escaped
+        assert json.loads(line) == _nan_as_null(record)  # NaN and infinities are written as null
+
+
+def _without_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threadlens.label._records as records_module
+
+    monkeypatch.setattr(records_module, "_orjson_dumps", None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.text(), _JSON_VALUES, max_size=8), max_size=4))
+def test_record_lines_without_orjson_read_back_as_the_records(records: list) -> None:
+    from threadlens.label._records import jsonl_lines
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _without_orjson(monkeypatch)
+        data = jsonl_lines(records)
+    assert [json.loads(line) for line in data.decode("utf-8").splitlines()] == _nan_as_null(records)
+
+
+def test_label_records_are_the_same_bytes_without_orjson(corpus: Path, reference: tuple[Path, list[dict]],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadlens.label._records import jsonl_lines
+
+    records = reference[1]
+    with_orjson = jsonl_lines(records)
+    _without_orjson(monkeypatch)
+    assert jsonl_lines(records) == with_orjson == reference[0].read_bytes()

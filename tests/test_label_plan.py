@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadlens.errors import InputError
 from threadlens.label._plan import expand_inputs, plan_inputs
@@ -236,32 +238,58 @@ def test_plan_of_an_indexed_file_is_the_same_however_it_is_sliced(tmp_path: Path
     assert all(numbered[r.line - 1].strip() in (r.record or "").encode() or r.id for r in rejects)
 
 
+def _json_loads_of_line(line: bytes):  # type: ignore[no-untyped-def]
+    """What parse_line must give: json.loads of the bytes, invalid UTF-8 and lone surrogates made U+FFFD."""
+    from threadlens.readers._json import without_lone_surrogates
+
+    try:
+        value, replaced = json.loads(line), False
+    except UnicodeDecodeError:
+        try:
+            value, replaced = json.loads(line.decode("utf-8", errors="replace")), True
+        except (ValueError, RecursionError):
+            return None, True
+    except (ValueError, RecursionError):
+        return None, False
+    if not isinstance(value, dict):
+        return None, replaced
+    value, fixed = without_lone_surrogates(value)
+    return value, replaced or fixed > 0
+
+
 def test_parse_line_is_json_loads_of_the_line() -> None:
     """The fast path of a line starting with "{" gives what ``json.loads`` of its bytes gives (lone surrogates
     made U+FFFD, and counted as replaced)."""
     from threadlens.label._plan import parse_line
-    from threadlens.readers._json import without_lone_surrogates
-
-    def reference(line: bytes):  # type: ignore[no-untyped-def]
-        try:
-            value, replaced = json.loads(line), False
-        except UnicodeDecodeError:
-            try:
-                value, replaced = json.loads(line.decode("utf-8", errors="replace")), True
-            except (ValueError, RecursionError):
-                return None, True
-        except (ValueError, RecursionError):
-            return None, False
-        if not isinstance(value, dict):
-            return None, replaced
-        value, fixed = without_lone_surrogates(value)
-        return value, replaced or fixed > 0
 
     lines = [b'{"id": "a", "text": "ok"}\n', b'{"id": "a"}\r\n', b'{"id": "a"} \t\n', b'{"id": "a"} x\n', b"{}",
              b'{"a": 1}{"b": 2}\n', b'{"t": "\\ud83d\\ude00"}\n', b'{"t": "\xed\xa0\x80"}\n',
              b'{"t": "\\ud83d", "\\udc00": 1}\n', b'{"t": "\xff"}\n',
              b"{" + b"[" * 5000 + b"]" * 5000 + b"}\n", b'{"a": [1, 2, {"b": null}]}', b'{"a": NaN}\n',
              b"{\x00\x00\x00", b"{\x00\n", b'{"a": 1}\n\n', b"{\n", b'{"a":1}\x00', "{\"é\": \"ü\"}\n".encode(),
-             b'{"a": "\\u00e9"}\n', b'{"a": 1e400}\n', b"{'a': 1}\n", b'{"a": 1,}\n']
+             b'{"a": "\\u00e9"}\n', b'{"a": 1e400}\n', b"{'a': 1}\n", b'{"a": 1,}\n',
+             # where orjson and json could differ: integers past 64 bits, a byte order mark, floats, controls
+             b'{"id": 123456789012345678901234567890}\n', b'{"id": -9223372036854775809}\n',
+             b'{"id": 18446744073709551616}\n', b'{"id": 9999999999999999999, "n": -9223372036854775808}\n',
+             b'\xef\xbb\xbf{"a": 1}\n', b'  {"a": 1}\n', b'{"a": 1, "a": 2}\n', b'{"a": "\x01"}\n',
+             b'{"f": [1.0, -0.0, 5e-324, 1.7976931348623157e308, 0.1, 1E5, 2.5e-7]}\n', b'{"a": -0}\n',
+             b'{"a": Infinity}\n', b'{"a": "\\u0000"}\n', b'[{"a": 1}]\n', b'"{"\n', b'null\n']
     for line in lines:
-        assert repr(parse_line(line)) == repr(reference(line)), line
+        assert repr(parse_line(line)) == repr(_json_loads_of_line(line)), line
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(), _VALUES, max_size=6), st.booleans(), st.sampled_from(["\n", "\r\n", " \n", ""]))
+def test_parse_line_is_json_loads_of_any_record(record: dict, ascii_only: bool, end: str) -> None:
+    """Integers of any size, NaN and infinities, any text (lone surrogates, controls, U+2028) escaped or not."""
+    from threadlens.label._plan import parse_line
+
+    line = json.dumps(record, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass") + end.encode()
+    assert repr(parse_line(line)) == repr(_json_loads_of_line(line))
+

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..readers._json import has_lone_surrogate, has_surrogate_escape, without_lone_surrogates
+from ..readers._json import NotQuick, has_lone_surrogate, has_surrogate_escape, quick_loads, without_lone_surrogates
 
 __all__ = ["Unit", "Plan", "InputFile", "plan_inputs", "expand_inputs", "key_hash", "DEFAULT_CHUNK_POSTS"]
 
@@ -469,8 +469,9 @@ def _raw_markup(record: dict[str, Any], records: str) -> bool:
     return has_raw_markup(record_shape(record)[1])
 
 
-# ``json.loads`` of a line's bytes, minus its Python layers, for the common line: it starts with "{" (so
-# ``json.detect_encoding`` would say UTF-8) — the C scanner ``loads`` ends in, and the whitespace it allows after.
+# Where orjson declines: ``json.loads`` of a line's bytes, minus its Python layers, for a line that starts with
+# "{" (so ``json.detect_encoding`` would say UTF-8) — the C scanner ``loads`` ends in, and the whitespace it
+# allows after.
 _SCAN_JSON = json.JSONDecoder().scan_once
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
@@ -478,6 +479,12 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
     """The JSON object on a line (None if it isn't one), and whether bytes had to be replaced to decode it:
     invalid UTF-8, or lone surrogates (escaped, or as bytes) that no UTF-8 output could hold (U+FFFD each)."""
+    try:
+        value = quick_loads(line)  # most lines: orjson, which refuses what would need replacing
+    except NotQuick:
+        pass
+    else:
+        return (value, False) if isinstance(value, dict) else (None, False)
     if line[:1] == b"{" and line[1:2] != b"\x00":
         try:
             text = line.decode("utf-8", "surrogatepass")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from ..analysis import PostAnalysis, RelationResult, StanceResult
 
 __all__ = ["LABEL_FORMATS", "RecordFormat", "label_record", "flat_columns", "flatten", "unflatten",
-           "read_labelled", "format_of"]
+           "read_labelled", "format_of", "jsonl_lines"]
 
 LABEL_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
@@ -137,7 +138,7 @@ class RecordFormat:
     def encode(self, records: Sequence[dict[str, Any]]) -> bytes:
         """One chunk: JSONL lines, CSV rows without a header, or a Parquet file."""
         if self.name == "jsonl":
-            return "".join(_json_line(record) for record in records).encode("utf-8")
+            return jsonl_lines(records)
         if self.name == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
@@ -197,19 +198,25 @@ class RecordFormat:
                         out.write(block)
 
 
-def _record_encoder() -> Callable[[dict[str, Any]], str]:
-    """``json.dumps(record, ensure_ascii=False)``, minus the encoder ``json.dumps`` builds on every call: CPython's C
-    encoder, made once with the arguments ``json.dumps`` gives it and checked against it on a sample record;
-    ``json.dumps`` itself where that is not available or not the same."""
-    dumps = partial(json.dumps, ensure_ascii=False)
+try:
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # pragma: no cover - orjson is a dependency; a platform without its wheels still works
+    _orjson_dumps = None
+
+
+def _json_encoder() -> Callable[[dict[str, Any]], str]:
+    """``json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)``, minus the encoder
+    ``json.dumps`` builds on every call: CPython's C encoder, made once with the arguments ``json.dumps`` gives
+    it and checked against it on a sample record; ``json.dumps`` itself where that is not available or not the
+    same."""
+    dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     try:
         from json.encoder import c_make_encoder, encode_basestring
 
-        encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False,
-                                True)
-        sample = {"id": "p\u00e9 \"1\"\n\u2028", "n": None, "score": 0.1 + 0.2,
-                  "scores": {"a": 1e-07, "b": float("nan")}, "relation": {"to": "\U0001f600", "on": True},
-                  "quotes": 3, "list": [1, 2.5, "x"]}
+        encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False,
+                                False)
+        sample = {"id": "p\u00e9 \"1\"\n\u2028", "n": None, "score": 0.1 + 0.2, "scores": {"a": 1e-07, "b": 1e22},
+                  "relation": {"to": "\U0001f600", "on": True}, "quotes": 3, "list": [1, 2.5, "x", 2**70]}
         if "".join(encode(sample, 0)) != dumps(sample):
             return dumps
     except Exception:  # noqa: BLE001 - another Python's json module: use the public function
@@ -217,15 +224,42 @@ def _record_encoder() -> Callable[[dict[str, Any]], str]:
     return lambda record: "".join(encode(record, 0))
 
 
-_encode_record = _record_encoder()
+_encode_json = _json_encoder()
 
 
-def _json_line(record: dict[str, Any]) -> str:
-    text = _encode_record(record)
-    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+def _json_bytes(record: dict[str, Any]) -> bytes:
+    """A record as compact JSON by the ``json`` module; NaN and infinities written as ``null``, as orjson does
+    (``NaN`` isn't JSON)."""
+    try:
+        return _encode_json(record).encode("utf-8")
+    except ValueError:  # a float that isn't finite
+        return _encode_json(_finite(record)).encode("utf-8")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def jsonl_lines(records: Sequence[dict[str, Any]]) -> bytes:
+    """Records as JSON lines (UTF-8): compact JSON, one object per line, by orjson where it is installed (about
+    five times faster) and by ``json`` otherwise — the same bytes for the values records hold (strings, ints,
+    floats rounded to 4 places, None); NaN and infinities are written as ``null``. U+2028, U+2029 and U+0085
+    are escaped: readers that split lines on them (``str.splitlines``, JavaScript) see one record per line."""
+    encode = _orjson_dumps or _json_bytes
+    try:
+        data = b"".join([encode(record) + b"\n" for record in records])
+    except TypeError:  # orjson refuses an int past 64 bits, a key that isn't a string: json writes them
+        data = b"".join([_json_bytes(record) + b"\n" for record in records])
+    if not data.isascii():  # the three are non-ASCII; and only in strings, as JSON's own syntax is ASCII
         for char, escape in _LINE_BREAKERS.items():
-            text = text.replace(char, escape)
-    return text + "\n"
+            data = data.replace(char.encode("utf-8"), escape.encode("ascii"))
+    return data
 
 
 def read_labelled(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:

@@ -3,6 +3,9 @@ scraper) decodes to a string no UTF-8 writer accepts. Readers replace each with 
 
 A well-formed pair (``"\\ud83d\\ude00"``) decodes to one character and is left alone; only text holding a
 surrogate escape is walked, so JSON without one costs a regex search.
+
+:func:`quick_loads` parses with orjson (about three times faster than ``json``) where that gives exactly what
+``json.loads`` gives, and declines otherwise: callers then take the ``json`` path, lenient and slower.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 from ..thread import Notice, Thread
 
-__all__ = ["loads", "without_lone_surrogates", "has_surrogate_escape", "has_lone_surrogate", "surrogates_notice",
+__all__ = ["loads", "quick_loads", "NotQuick", "without_lone_surrogates", "has_surrogate_escape", "has_lone_surrogate", "surrogates_notice",
            "noting_surrogates"]
 
 _ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -59,8 +62,55 @@ def without_lone_surrogates(value: Any) -> tuple[Any, int]:
     return value, fixed
 
 
+class NotQuick(ValueError):
+    """:func:`quick_loads` declined: parse with ``json`` (the text may be fine, or not JSON at all)."""
+
+
+try:
+    from orjson import JSONDecodeError as _OrjsonError
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - orjson is a dependency; a platform without its wheels still works
+    _orjson_loads = None
+
+# orjson reads an integer past 64 bits as a float, where json keeps it exact (an id can be one): text with a run
+# of 19 or more digits (past -2**63, the smallest 64-bit integer; in a string too, to keep the test simple)
+# takes the json path. Found by mapping every digit to "0" and searching for 19 of them (memmem): a regex
+# would cost more than orjson's whole parse.
+_DIGITS_AS_ZERO = bytes(ord("0") if chr(i).isdigit() and i < 128 else i for i in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
+def _has_long_number(data: bytes, window: int = 1 << 20) -> bool:
+    """Whether ``data`` holds 19 digits in a row (a big file a window at a time: no second copy of it whole)."""
+    if len(data) <= window:
+        return _LONG_NUMBER in data.translate(_DIGITS_AS_ZERO)
+    overlap = len(_LONG_NUMBER) - 1
+    return any(_LONG_NUMBER in data[start:start + window + overlap].translate(_DIGITS_AS_ZERO)
+               for start in range(0, len(data), window))
+
+
+def quick_loads(text: str | bytes) -> Any:
+    """``json.loads(text)`` by orjson, for text it reads exactly as ``json`` does: standard JSON, valid UTF-8,
+    no lone surrogates, no integer past 64 bits. Raises :class:`NotQuick` for anything else (``NaN``, a byte
+    order mark, invalid UTF-8, an escaped lone surrogate, a long number, text that isn't JSON) and where orjson
+    isn't installed."""
+    if _orjson_loads is None:
+        raise NotQuick("orjson is not installed")
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if _has_long_number(data):
+        raise NotQuick("holds a number orjson may not read exactly")
+    try:
+        return _orjson_loads(data)
+    except _OrjsonError:
+        raise NotQuick("not standard JSON in valid UTF-8") from None
+
+
 def loads(text: str | bytes) -> tuple[Any, int]:
     """``json.loads(text)`` and the strings it had to clean of lone surrogates (ValueError as json.loads)."""
+    try:
+        return quick_loads(text), 0  # orjson refuses lone surrogates: nothing to clean
+    except NotQuick:
+        pass
     value = json.loads(text)
     if isinstance(text, bytes):  # json decodes bytes with "surrogatepass": a surrogate's UTF-8 form starts \xed
         suspect = b"\xed" in text or has_surrogate_escape(text)
