@@ -163,6 +163,19 @@ def test_label_refuses_another_runs_unfinished_output(corpus: Path, tmp_path: Pa
         label_corpus([corpus], tmp_path / "stray.jsonl", model=MODEL, workers=1)
 
 
+def test_label_refuses_to_resume_a_run_of_another_version(corpus: Path, reference: tuple[Path, list[dict]],
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its chunks hold records written another way (version 1: spaced JSON): resuming would mix the two."""
+    out = tmp_path / "labels.jsonl"
+    parts = _broken_run(corpus, out, monkeypatch)
+    run = json.loads((parts / "run.json").read_text())
+    (parts / "run.json").write_text(json.dumps({**run, "version": 1}))
+    with pytest.raises(InputError, match="unfinished labelling run .*started by another version of threadlens"):
+        label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150)
+    report = label_corpus([corpus], out, model=MODEL, workers=1, chunk_posts=150, force=True)
+    assert report.resumed_units == 0 and out.read_bytes() == reference[0].read_bytes()
+
+
 def test_label_resumes_a_broken_run(corpus: Path, reference: tuple[Path, list[dict]], tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "labels.jsonl"

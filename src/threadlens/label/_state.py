@@ -38,7 +38,7 @@ _RUN = "run.json"
 _ASSEMBLED = "assembled.json"
 _INPUTS = "inputs"
 _REMOVED = ".removed"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: compact JSON records (a run of 1 would mix the two styles)
 
 
 def state_path(output: Path) -> Path:
@@ -177,7 +177,7 @@ class RunDirectory:
             run = json.loads((self.path / _RUN).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return run if isinstance(run, dict) and run.get("version") == _FORMAT_VERSION else None
+        return run if isinstance(run, dict) and isinstance(run.get("version"), int) else None
 
     # -- units -----------------------------------------------------------------------------------------------
     def done(self) -> set[int]:
@@ -357,6 +357,8 @@ def _same(a: dict[str, Any], b: dict[str, Any], *, ignore: tuple[str, ...]) -> b
 
 
 def _difference(a: dict[str, Any], b: dict[str, Any]) -> str:
+    if a.get("version") != b.get("version"):
+        return "started by another version of threadlens"
     keys = sorted(k for k in set(a) | set(b) if k != "plan" and a.get(k) != b.get(k))
     return "differs in " + ", ".join(keys) if keys else "differs"
 
