@@ -80,7 +80,10 @@ _DIGITS_AS_ZERO = bytes(ord("0") if chr(i).isdigit() and i < 128 else i for i in
 _LONG_NUMBER = b"0" * 19
 
 
-def _has_long_number(data: bytes, window: int = 1 << 20) -> bool:
+_WINDOW = 1 << 20
+
+
+def _has_long_number(data: bytes, window: int = _WINDOW) -> bool:
     """Whether ``data`` holds 19 digits in a row (a big file a window at a time: no second copy of it whole)."""
     if len(data) <= window:
         return _LONG_NUMBER in data.translate(_DIGITS_AS_ZERO)
@@ -97,7 +100,7 @@ def quick_loads(text: str | bytes) -> Any:
     if _orjson_loads is None:
         raise NotQuick("orjson is not installed")
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-    if _has_long_number(data):
+    if (_LONG_NUMBER in data.translate(_DIGITS_AS_ZERO)) if len(data) <= _WINDOW else _has_long_number(data):
         raise NotQuick("holds a number orjson may not read exactly")
     try:
         return _orjson_loads(data)

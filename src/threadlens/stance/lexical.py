@@ -14,6 +14,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, pairwise
 
+try:
+    from _collections import _count_elements  # what Counter(iterable) runs, without its Python layers
+except ImportError:  # pragma: no cover - another Python: the same in Python
+    def _count_elements(mapping: dict, iterable: Iterable) -> None:  # type: ignore[type-arg,misc]
+        get = mapping.get
+        for element in iterable:
+            mapping[element] = get(element, 0) + 1
+
 import numpy as np
 
 __all__ = ["LexicalFeatures", "tokens_of", "EmptyVocabulary"]
@@ -97,7 +105,8 @@ class LexicalFeatures:
                 grams.append(map(column, pairwise(tokens)))
             if self.ngram_max >= 3:
                 grams.append(map(column, zip(tokens, tokens[1:], tokens[2:])))
-            row = Counter(filter(None, chain.from_iterable(grams)))
+            row: dict[int, int] = {}
+            _count_elements(row, filter(None, chain.from_iterable(grams)))
             indices.extend(row)
             counts.extend(row.values())
             indptr.append(len(indices))
