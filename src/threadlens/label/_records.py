@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..readers._json import NotQuick, quick_loads
 
 if TYPE_CHECKING:
     from ..analysis import PostAnalysis, RelationResult, StanceResult
@@ -282,7 +283,7 @@ def _read_jsonl(file: Path) -> Iterator[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = _loads(line)
             except ValueError:
                 raise InputError("is not a labelled record (not valid JSON); pass a file written by "
                                  "`threadlens label`", source=str(file), line=number) from None
@@ -290,6 +291,13 @@ def _read_jsonl(file: Path) -> Iterator[dict[str, Any]]:
                 raise InputError("is not a labelled record (no 'id' or 'stance'); pass a file written by "
                                  "`threadlens label`", source=str(file), line=number)
             yield record
+
+
+def _loads(line: str) -> Any:
+    try:
+        return quick_loads(line)
+    except NotQuick:
+        return json.loads(line)
 
 
 def _read_csv(file: Path) -> Iterator[dict[str, Any]]:
