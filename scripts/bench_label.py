@@ -19,7 +19,7 @@ Every run is ``python -m threadlens label CORPUS -o OUT.jsonl --model MODEL --wo
 process. Figures: wall time of the process; posts/s = posts / wall time (start-up, scan and final join
 included) and as the command reports it (from its own start); peak RSS = the largest sum of RSS over the
 process and its workers, sampled every 20 ms, and peak PSS, which counts the pages forked workers share with
-the parent once, sampled every 0.25 s at first and at least 25 times a run (the sampler takes under 2% of a
+the parent once, sampled every 0.1 s at first and at least 25 times a run (the sampler takes under 2% of a
 core: see ``peak_rss_of``). The flatness figure is peak RSS at 1M posts / peak RSS at 10k.
 Also printed: the CPU time of the run (the process and its workers), posts per CPU-second, and the load
 average during the run — other work on the machine slows the wall-clock figures, not the CPU ones.
@@ -302,7 +302,7 @@ def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02, pss_sa
     - the RSS every ``interval`` seconds from ``/proc`` (tens of microseconds), the descendants found again
       every 0.25 s (through psutil where there is no ``/proc``);
     - the PSS, which the kernel works out by walking each process's page tables (2-5 ms a process), every
-      0.25 s at first and then every ``1/pss_samples`` of the time elapsed: at least ``pss_samples`` samples
+      0.1 s at first and then every ``1/pss_samples`` of the time elapsed: at least ``pss_samples`` samples
       in any run, each stretch of a long one sampled in proportion.
 
     Without ``/proc`` and psutil: the largest single process's peak, from getrusage, and no PSS."""
@@ -329,7 +329,7 @@ def peak_rss_of(process: subprocess.Popen[bytes], interval: float = 0.02, pss_sa
             peak["rss"] = max(peak["rss"], sum(rss(pid) for pid in pids))
             if now >= next_pss:
                 peak["pss"] = max(peak["pss"], sum(pss(pid) for pid in pids))
-                next_pss = now + max(0.25, (now - started) / pss_samples)
+                next_pss = now + max(0.1, (now - started) / pss_samples)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()

@@ -149,3 +149,27 @@ def test_diag_feature_sets_match_the_pairing_threadlens_builds() -> None:
 
     library = FixedVectors("unused").transform(["a claim"], ["a motion"])
     assert library.tolist() == diag.features("text+target+product", text, target).tolist()
+
+
+def test_bench_label_sampler_sums_the_workers_memory() -> None:
+    """The sampler finds a process's children (forked by any of its threads) and sums their RSS; the PSS counts
+    the pages they share once."""
+    import subprocess
+
+    sampler = _script("bench_label")
+    child = ("import os, time, threading\n"
+             "def fork():\n"
+             "    if os.fork() == 0:\n"
+             "        block = bytearray(120 * 2**20)\n"
+             "        block[::4096] = b'x' * len(block[::4096])\n"  # touched: resident
+             "        time.sleep(1.5)\n"
+             "        os._exit(0)\n"
+             "    os.wait()\n"
+             "thread = threading.Thread(target=fork)\n"  # forked from a thread other than the main one
+             "thread.start(); thread.join()\n")
+    process = subprocess.Popen([sys.executable, "-c", child])
+    peak = sampler.peak_rss_of(process)
+    assert process.returncode == 0
+    assert peak["rss"] > 120 * 2**20  # the child's block, plus both interpreters
+    if Path("/proc/self/smaps_rollup").exists():
+        assert 120 * 2**20 < peak["pss"] <= peak["rss"]
