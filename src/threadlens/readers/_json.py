@@ -16,8 +16,8 @@ from typing import Any
 
 from ..thread import Notice, Thread
 
-__all__ = ["loads", "quick_loads", "NotQuick", "without_lone_surrogates", "has_surrogate_escape", "has_lone_surrogate", "surrogates_notice",
-           "noting_surrogates"]
+__all__ = ["loads", "quick_loads", "NotQuick", "without_lone_surrogates", "has_surrogate_escape",
+           "has_lone_surrogate", "surrogates_notice", "noting_surrogates"]
 
 _ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -76,10 +76,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency; a platform wit
 # of 19 or more digits (past -2**63, the smallest 64-bit integer; in a string too, to keep the test simple)
 # takes the json path. Found by mapping every digit to "0" and searching for 19 of them (memmem): a regex
 # would cost more than orjson's whole parse.
-_DIGITS_AS_ZERO = bytes(ord("0") if chr(i).isdigit() and i < 128 else i for i in range(256))
+_DIGITS_AS_ZERO = bytes(ord("0") if ord("0") <= i <= ord("9") else i for i in range(256))
 _LONG_NUMBER = b"0" * 19
-
-
 _WINDOW = 1 << 20
 
 
@@ -100,6 +98,7 @@ def quick_loads(text: str | bytes) -> Any:
     if _orjson_loads is None:
         raise NotQuick("orjson is not installed")
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    # (a line, the common case, without the function call)
     if (_LONG_NUMBER in data.translate(_DIGITS_AS_ZERO)) if len(data) <= _WINDOW else _has_long_number(data):
         raise NotQuick("holds a number orjson may not read exactly")
     try:

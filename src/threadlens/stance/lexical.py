@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, pairwise
 
+import numpy as np
+
 try:
     from _collections import _count_elements  # what Counter(iterable) runs, without its Python layers
 except ImportError:  # pragma: no cover - another Python: the same in Python
@@ -21,8 +23,6 @@ except ImportError:  # pragma: no cover - another Python: the same in Python
         get = mapping.get
         for element in iterable:
             mapping[element] = get(element, 0) + 1
-
-import numpy as np
 
 __all__ = ["LexicalFeatures", "tokens_of", "EmptyVocabulary"]
 
