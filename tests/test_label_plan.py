@@ -258,8 +258,8 @@ def _json_loads_of_line(line: bytes):  # type: ignore[no-untyped-def]
 
 
 def test_parse_line_is_json_loads_of_the_line() -> None:
-    """The fast path of a line starting with "{" gives what ``json.loads`` of its bytes gives (lone surrogates
-    made U+FFFD, and counted as replaced)."""
+    """orjson's path and json's give what ``json.loads`` of the line's bytes gives (lone surrogates made
+    U+FFFD, and counted as replaced)."""
     from threadlens.label._plan import parse_line
 
     lines = [b'{"id": "a", "text": "ok"}\n', b'{"id": "a"}\r\n', b'{"id": "a"} \t\n', b'{"id": "a"} x\n', b"{}",

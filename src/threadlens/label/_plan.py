@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..readers._json import NotQuick, has_lone_surrogate, has_surrogate_escape, quick_loads, without_lone_surrogates
+from ..readers._json import NotQuick, quick_loads, without_lone_surrogates
 
 __all__ = ["Unit", "Plan", "InputFile", "plan_inputs", "expand_inputs", "key_hash", "DEFAULT_CHUNK_POSTS"]
 
@@ -469,13 +468,6 @@ def _raw_markup(record: dict[str, Any], records: str) -> bool:
     return has_raw_markup(record_shape(record)[1])
 
 
-# Where orjson declines: ``json.loads`` of a line's bytes, minus its Python layers, for a line that starts with
-# "{" (so ``json.detect_encoding`` would say UTF-8) — the C scanner ``loads`` ends in, and the whitespace it
-# allows after.
-_SCAN_JSON = json.JSONDecoder().scan_once
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
-
-
 def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
     """The JSON object on a line (None if it isn't one), and whether bytes had to be replaced to decode it:
     invalid UTF-8, or lone surrogates (escaped, or as bytes) that no UTF-8 output could hold (U+FFFD each)."""
@@ -485,25 +477,6 @@ def parse_line(line: bytes) -> tuple[dict[str, Any] | None, bool]:
         pass
     else:
         return (value, False) if isinstance(value, dict) else (None, False)
-    if line[:1] == b"{" and line[1:2] != b"\x00":
-        try:
-            text = line.decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            pass  # as json.loads fails on it: replaced below
-        else:
-            try:
-                value, end = _SCAN_JSON(text, 0)
-            except (StopIteration, ValueError, RecursionError):
-                return None, False
-            if _JSON_SPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
-                return None, False
-            if not isinstance(value, dict):
-                return None, False
-            # (A backslash is found by memchr: most lines hold none, and then no escape either.)
-            if (b"\\" in line and has_surrogate_escape(line)) or (not text.isascii() and has_lone_surrogate(text)):
-                value, fixed = without_lone_surrogates(value)
-                return value, fixed > 0
-            return value, False
     try:
         value = json.loads(line)
         replaced = False

@@ -19,7 +19,7 @@ import io
 import json
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -205,27 +205,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency; a platform wit
     _orjson_dumps = None
 
 
-def _json_encoder() -> Callable[[dict[str, Any]], str]:
-    """``json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)``, minus the encoder
-    ``json.dumps`` builds on every call: CPython's C encoder, made once with the arguments ``json.dumps`` gives
-    it and checked against it on a sample record; ``json.dumps`` itself where that is not available or not the
-    same."""
-    dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    try:
-        from json.encoder import c_make_encoder, encode_basestring
-
-        encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False,
-                                False)
-        sample = {"id": "p\u00e9 \"1\"\n\u2028", "n": None, "score": 0.1 + 0.2, "scores": {"a": 1e-07, "b": 1e22},
-                  "relation": {"to": "\U0001f600", "on": True}, "quotes": 3, "list": [1, 2.5, "x", 2**70]}
-        if "".join(encode(sample, 0)) != dumps(sample):
-            return dumps
-    except Exception:  # noqa: BLE001 - another Python's json module: use the public function
-        return dumps
-    return lambda record: "".join(encode(record, 0))
-
-
-_encode_json = _json_encoder()
+# The json module's compact form of a record, for where orjson is absent or declines one.
+_encode_json = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _json_bytes(record: dict[str, Any]) -> bytes:
